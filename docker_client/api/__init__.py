@@ -1,0 +1,1 @@
+"""One thin mixin per Engine API resource; ``Client`` combines them."""

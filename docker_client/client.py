@@ -1,0 +1,342 @@
+"""The Client: a requests.Session that reaches a daemon, builds versioned URLs and checks answers.
+
+Everything that touches HTTP lives here: adapters per address kind, the lazily negotiated API
+version, URL quoting, the one boundary where transport errors become ours, status checks, and
+the hand-off of streaming responses to ``streams``.
+"""
+from __future__ import annotations
+
+import json as jsonlib
+import logging
+import threading
+from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
+from urllib.parse import quote
+
+import requests
+import requests.adapters
+
+from . import auth, streams, versions
+from .api.system import SystemApiMixin
+from .constants import (
+    DEFAULT_MAX_POOL_SIZE,
+    DEFAULT_NUM_POOLS,
+    DEFAULT_NUM_POOLS_SSH,
+    DEFAULT_TIMEOUT_SECONDS,
+    DEFAULT_USER_AGENT,
+)
+from .credentials.config import load_general_config
+from .env import DaemonAddress, api_version_from_env, kwargs_from_env, parse_address
+from .errors import (
+    DockerException,
+    InvalidArgument,
+    NotFound,
+    NullResource,
+    StreamParseError,
+    TLSParameterError,
+    create_api_error_from_response,
+    translate_transport_errors,
+)
+from .tls import TLSConfig
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class _HostnameLenientAdapter(requests.adapters.HTTPAdapter):
+    """HTTPS adapter for ``TLSConfig(assert_hostname=False)``: verify the chain, not the name."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["assert_hostname"] = False
+        super().init_poolmanager(*args, **kwargs)
+
+
+def quote_path_arg(value: Any, what: str = "path argument") -> str:
+    """Percent-quote one caller-supplied URL path argument (an id, name or tag).
+
+    ``/`` and ``:`` stay as they are (image names have them); everything that could end the
+    path or start a query or fragment (``?``, ``#``, ``%``, spaces...) is quoted. A ``.`` or
+    ``..`` segment, or an empty one, is refused: the daemon's router cleans such paths, which
+    would send the request to another endpoint, and no Docker object is named like that. One
+    leading ``/`` (container names as listed) is dropped.
+
+    Raises:
+        NullResource: the value is empty.
+        InvalidArgument: not a string, or with a ``.``/``..`` segment.
+    """
+    if not isinstance(value, str):
+        raise InvalidArgument(f"expected a string {what} but got {value!r} ({type(value).__name__})")
+    if not value:
+        raise NullResource(f"the {what} must not be empty")
+    # Container names as the daemon lists them start with "/", which it ignores.
+    trimmed = value[1:] if value.startswith("/") else value
+    if any(segment in ("", ".", "..") for segment in trimmed.split("/")):
+        raise InvalidArgument(f"invalid {what} {value!r}: empty, '.' or '..' path segments")
+    return quote(trimmed, safe="/:")
+
+
+def _encode_param(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dict):
+        return jsonlib.dumps(value)
+    return value
+
+
+class Client(requests.Session, SystemApiMixin):
+    """A client for the Docker Engine API, a drop-in for docker-py's ``APIClient``.
+
+    Args:
+        base_url: the daemon's address: ``unix:///var/run/docker.sock``,
+            ``tcp://127.0.0.1:2376``, ``ssh://user@host``. ``None``: the one the environment
+            names (``DOCKER_HOST``, ``DOCKER_TLS_VERIFY``, ``DOCKER_CERT_PATH``, the docker CLI
+            context), else the local socket.
+        version: the API version, e.g. ``"1.41"``. ``None`` or ``"auto"``: negotiated on the first
+            request as the older of the daemon's and this client's (1.56). ``None`` also honours
+            ``DOCKER_API_VERSION``.
+        timeout: seconds each call may take; ``None`` for no limit.
+        tls: ``True``, or a :class:`~docker_client.tls.TLSConfig`, to use HTTPS.
+        user_agent: the User-Agent header.
+        num_pools: connection pools to cache (per host).
+        credstore_env: environment for credential helper programs.
+        use_ssh_client: for ``ssh://``, run the ``ssh`` program instead of paramiko.
+        max_pool_size: connections kept open per pool.
+
+    Example:
+        >>> client = Client()
+        >>> client.version()["ApiVersion"]
+        '1.41'
+    """
+
+    __attrs__ = requests.Session.__attrs__ + [
+        "_auth_configs", "_general_configs", "_api_version", "base_url", "timeout",
+        "credstore_env", "_address",
+    ]
+
+    def __init__(self, base_url: str | None = None, version: str | None = None,
+                 timeout: float | None = DEFAULT_TIMEOUT_SECONDS, tls: bool | TLSConfig = False,
+                 user_agent: str = DEFAULT_USER_AGENT, num_pools: int | None = None,
+                 credstore_env: dict[str, str] | None = None, use_ssh_client: bool = False,
+                 max_pool_size: int = DEFAULT_MAX_POOL_SIZE) -> None:
+        super().__init__()
+        if base_url is None:
+            from_env = kwargs_from_env()
+            base_url = from_env.get("base_url")
+            if tls is False and "tls" in from_env:
+                tls = from_env["tls"]
+            if tls and base_url is None:
+                raise TLSParameterError("If using TLS, the base_url argument must be provided")
+        if version is None:
+            version = api_version_from_env()
+        if version is not None and not isinstance(version, str):
+            raise DockerException(
+                f"Version parameter must be a string or None. Found {type(version).__name__}"
+            )
+        self._api_version: str | None = None
+        if version is not None and version.lower() != "auto":
+            self._api_version = versions.check_supported(version)
+        self._version_lock = threading.Lock()
+
+        self.timeout = timeout
+        self.credstore_env = credstore_env
+        self.headers["User-Agent"] = user_agent
+        self._general_configs = load_general_config()
+        http_headers = self._general_configs.get("HttpHeaders")
+        if isinstance(http_headers, dict):
+            self.headers.update({str(k): str(v) for k, v in http_headers.items()})
+        self._auth_configs = auth.load_config(config_dict=self._general_configs,
+                                              credstore_env=credstore_env)
+
+        self._address: DaemonAddress = parse_address(base_url, tls=bool(tls))
+        self.base_url = self._address.url
+        # Environment lookups (proxies, .netrc, CA bundles) cost more than a request to a local
+        # socket; do them once here rather than on every call.
+        self.trust_env = False
+        self._mount_transport(tls, num_pools, max_pool_size, use_ssh_client)
+
+    def _mount_transport(self, tls: bool | TLSConfig, num_pools: int | None, max_pool_size: int,
+                         use_ssh_client: bool) -> None:
+        address = self._address
+        if address.scheme == "unix":
+            from .transport.unix import UnixHTTPAdapter
+
+            self.mount("http+unix://", UnixHTTPAdapter(
+                address.url, self.timeout, pool_connections=num_pools or DEFAULT_NUM_POOLS,
+                max_pool_size=max_pool_size))
+        elif address.scheme == "ssh":
+            from .transport.ssh import SSHHTTPAdapter
+
+            self.mount("http+docker://ssh", SSHHTTPAdapter(
+                address, self.timeout, pool_connections=num_pools or DEFAULT_NUM_POOLS_SSH,
+                max_pool_size=max_pool_size, shell_out=use_ssh_client))
+        else:
+            self.proxies.update(requests.utils.get_environ_proxies(address.url))
+            adapter_cls = requests.adapters.HTTPAdapter
+            if isinstance(tls, TLSConfig):
+                tls.configure_client(self)
+                if tls.assert_hostname is False:
+                    adapter_cls = _HostnameLenientAdapter
+            adapter = adapter_cls(pool_connections=num_pools or DEFAULT_NUM_POOLS,
+                                  pool_maxsize=max_pool_size)
+            self.mount("http://", adapter)
+            self.mount("https://", adapter)
+
+    # -- API version -------------------------------------------------------------------------
+
+    @property
+    def _version(self) -> str:
+        """The API version in use, negotiated with the daemon on first use when not given."""
+        version = self._api_version
+        if version is None:
+            version = self._negotiate_version()
+        return version
+
+    @_version.setter
+    def _version(self, value: str) -> None:
+        self._api_version = versions.check_supported(value)
+
+    @property
+    def api_version(self) -> str:
+        return self._version
+
+    def _negotiate_version(self) -> str:
+        with self._version_lock:
+            if self._api_version is not None:
+                return self._api_version
+            response = self._get(f"{self.base_url}/_ping")
+            daemon_version = response.headers.get("Api-Version")
+            if response.status_code >= 400 or not daemon_version:
+                response.close()
+                info = self._result(self._get(f"{self.base_url}/version"), json=True)
+                daemon_version = info.get("ApiVersion") if isinstance(info, dict) else None
+                if not daemon_version:
+                    raise DockerException(
+                        "Invalid response from docker daemon: key 'ApiVersion' is missing"
+                    )
+            else:
+                response.close()
+            self._api_version = versions.negotiate(daemon_version)
+            log.debug("negotiated API version %s (daemon %s)", self._api_version, daemon_version)
+            return self._api_version
+
+    def _require(self, feature: str) -> None:
+        versions.require(feature, self._version)
+
+    def _supports(self, feature: str) -> bool:
+        return versions.supports(feature, self._version)
+
+    # -- requests ----------------------------------------------------------------------------
+
+    def _url(self, pathfmt: str, *args: str, versioned_api: bool = True) -> str:
+        """The URL for an endpoint, each ``{0}``... argument percent-quoted."""
+        path = pathfmt.format(*(quote_path_arg(arg) for arg in args))
+        if versioned_api:
+            return f"{self.base_url}/v{self._version}{path}"
+        return f"{self.base_url}{path}"
+
+    @staticmethod
+    def _params(**params: Any) -> dict[str, Any]:
+        """Query parameters: ``None`` dropped, booleans as 1/0, dicts as JSON."""
+        return {k: _encode_param(v) for k, v in params.items() if v is not None}
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any,  # type: ignore[override]
+                **kwargs: Any) -> requests.Response:
+        """``requests.Session.request``, with transport errors turned into ours.
+
+        The daemon never redirects except to clean a path, so redirects are not followed.
+        """
+        kwargs.setdefault("allow_redirects", False)
+        log.debug("%s %s", method, url)
+        with translate_transport_errors(self._address.where):
+            return super().request(method, url, *args, **kwargs)
+
+    def _send(self, method: str, url: str, kwargs: dict[str, Any]) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout)
+        return self.request(method, url, **kwargs)
+
+    def _get(self, url: str, **kwargs: Any) -> requests.Response:
+        return self._send("GET", url, kwargs)
+
+    def _head(self, url: str, **kwargs: Any) -> requests.Response:
+        return self._send("HEAD", url, kwargs)
+
+    def _post(self, url: str, **kwargs: Any) -> requests.Response:
+        return self._send("POST", url, kwargs)
+
+    def _put(self, url: str, **kwargs: Any) -> requests.Response:
+        return self._send("PUT", url, kwargs)
+
+    def _delete(self, url: str, **kwargs: Any) -> requests.Response:
+        return self._send("DELETE", url, kwargs)
+
+    def _post_json(self, url: str, data: Any, **kwargs: Any) -> requests.Response:
+        """POST ``data`` as JSON; top-level ``None`` values are left out, as docker-py does."""
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if v is not None}
+        elif data is None:
+            data = {}
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers["Content-Type"] = "application/json"
+        return self._post(url, data=jsonlib.dumps(data), headers=headers, **kwargs)
+
+    # -- answers -----------------------------------------------------------------------------
+
+    def _raise_for_status(self, response: requests.Response,
+                          not_found: type[NotFound] | None = None) -> None:
+        """Raise the matching :class:`~docker_client.errors.APIError` for an error status."""
+        if response.status_code < 400:
+            return
+        try:
+            with translate_transport_errors(self._address.where):
+                response.content  # noqa: B018 - read the error body before closing
+        finally:
+            response.close()
+        raise create_api_error_from_response(response, not_found=not_found)
+
+    def _result(self, response: requests.Response, json: bool = False, binary: bool = False,
+                not_found: type[NotFound] | None = None) -> Any:
+        """The body of a finished call: parsed JSON, bytes, or text."""
+        if json and binary:
+            raise InvalidArgument("a result is JSON or binary, not both")
+        self._raise_for_status(response, not_found=not_found)
+        with translate_transport_errors(self._address.where):
+            body = response.content
+        if json:
+            try:
+                return jsonlib.loads(body)
+            except ValueError as exc:
+                raise StreamParseError(
+                    f"the daemon sent invalid JSON for {response.request.method} "
+                    f"{response.request.path_url}: {body[:80]!r}"
+                ) from exc
+        if binary:
+            return body
+        return response.text
+
+    def _stream(self, response: requests.Response,
+                decoder: Callable[[Iterable[bytes]], Iterator[T]],
+                not_found: type[NotFound] | None = None) -> streams.Stream[T]:
+        """A :class:`~docker_client.streams.Stream` over a response, its status checked first."""
+        self._raise_for_status(response, not_found=not_found)
+        return streams.Stream(response, decoder(streams.iter_raw(response)))
+
+    def _registry_headers(self, registry: str | None) -> Mapping[str, Any]:
+        header = auth.get_config_header(self, registry)
+        return {"X-Registry-Auth": header} if header else {}
+
+    def __repr__(self) -> str:
+        version = self._api_version or "auto"
+        return f"<docker_client.Client {self._address.where} API {version}>"
+
+
+def from_env(version: str | None = None, timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
+             max_pool_size: int = DEFAULT_MAX_POOL_SIZE, environment: Mapping[str, str] | None = None,
+             use_ssh_client: bool = False, **kwargs: Any) -> Client:
+    """A :class:`Client` for the daemon the environment names (see ``kwargs_from_env``)."""
+    params = kwargs_from_env(environment)
+    if version is None:
+        version = api_version_from_env(environment)
+    params.setdefault("base_url", kwargs.pop("base_url", None) or "unix:///var/run/docker.sock")
+    params.update(kwargs)
+    return Client(version=version, timeout=timeout, max_pool_size=max_pool_size,
+                  use_ssh_client=use_ssh_client, **params)

@@ -1,0 +1,287 @@
+"""Every exception docker_client raises, and the one place daemon answers become them.
+
+The tree (names as in docker-py, so ``except docker.errors.X`` keeps working)::
+
+    DockerException
+    ├── APIError  (also requests.HTTPError)      the daemon answered with an error status
+    │   ├── NotFound                             404
+    │   │   └── ImageNotFound                    404 for an image
+    │   └── Conflict                             409 (name in use, container running...)
+    ├── DockerConnectionError (also requests.ConnectionError)
+    │   └── StreamInterrupted                    the connection dropped in mid-stream
+    ├── DockerTimeout (also requests.ReadTimeout)
+    ├── StreamParseError (also RuntimeError)     a malformed frame or JSON document
+    ├── InvalidVersion                           API version unsupported or too old for a feature
+    ├── InvalidArgument (also ValueError)        bad input, found before anything is sent
+    │   └── NullResource                         an empty id or name
+    ├── InvalidRepository, InvalidConfigFile, TLSParameterError, DeprecatedMethod
+    ├── CredentialsError                         a credential helper is missing or failed
+    ├── ContainerError, BuildError, ImageLoadError
+    └── MissingContextParameter, ContextException, ContextAlreadyExists, ContextNotFound
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any, Iterator, NoReturn
+
+import requests
+import urllib3.exceptions
+
+_IMAGE_NOT_FOUND_FRAGMENTS = (
+    "no such image",
+    "not found: does not exist or no pull access",
+    "repository does not exist",
+    "was found but does not match the specified platform",
+    "manifest unknown",
+    "pull access denied",
+)
+
+
+class DockerException(Exception):
+    """Base of every docker_client error: catch it to catch them all."""
+
+
+class APIError(requests.exceptions.HTTPError, DockerException):
+    """The daemon answered with an error status.
+
+    Attributes:
+        response: the ``requests.Response`` (its body already read).
+        explanation: the daemon's own message.
+    """
+
+    def __init__(self, message: Any, response: requests.Response | None = None,
+                 explanation: str | None = None) -> None:
+        super().__init__(message)
+        self.response = response
+        self.explanation = explanation
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        response = self.response
+        if response is not None and self.is_error():
+            kind = "Client" if self.is_client_error() else "Server"
+            message = f"{response.status_code} {kind} Error for {response.url}: {response.reason}"
+        if self.explanation:
+            message = f'{message} ("{self.explanation}")'
+        return message
+
+    @property
+    def status_code(self) -> int | None:
+        if self.response is not None:
+            return int(self.response.status_code)
+        return None
+
+    def is_error(self) -> bool:
+        return self.is_client_error() or self.is_server_error()
+
+    def is_client_error(self) -> bool:
+        code = self.status_code
+        return code is not None and 400 <= code < 500
+
+    def is_server_error(self) -> bool:
+        code = self.status_code
+        return code is not None and 500 <= code < 600
+
+
+class NotFound(APIError):
+    """The daemon has no such object (HTTP 404)."""
+
+
+class ImageNotFound(NotFound):
+    """The daemon, or the registry behind it, has no such image."""
+
+
+class Conflict(APIError):
+    """The request conflicts with the daemon's state (HTTP 409)."""
+
+
+class DockerConnectionError(DockerException, requests.exceptions.ConnectionError):
+    """The daemon could not be reached, or the connection broke."""
+
+
+class StreamInterrupted(DockerConnectionError):
+    """The connection ended in the middle of a stream: the data is incomplete."""
+
+
+class DockerTimeout(DockerException, requests.exceptions.ReadTimeout):
+    """The daemon did not answer within the timeout."""
+
+
+class StreamParseError(DockerException, RuntimeError):
+    """A stream from the daemon held a malformed frame or JSON document."""
+
+    def __init__(self, reason: Any) -> None:
+        super().__init__(reason)
+        self.msg = reason
+
+
+class InvalidVersion(DockerException):
+    """The API version is unsupported, or too old for the feature asked for."""
+
+
+class InvalidArgument(DockerException, ValueError):
+    """An argument is invalid; raised before anything is sent to the daemon."""
+
+
+class NullResource(InvalidArgument):
+    """An id or name argument is empty."""
+
+
+class InvalidRepository(DockerException):
+    pass
+
+
+class InvalidConfigFile(DockerException):
+    pass
+
+
+class DeprecatedMethod(DockerException):
+    pass
+
+
+class TLSParameterError(DockerException):
+    def __init__(self, msg: str) -> None:
+        super().__init__(msg)
+        self.msg = msg
+
+    def __str__(self) -> str:
+        return self.msg + (
+            ". TLS configurations should map the Docker CLI client configurations."
+            " See https://docs.docker.com/engine/articles/https/ for API details."
+        )
+
+
+class CredentialsError(DockerException):
+    """A credential helper is missing or failed."""
+
+
+class ContainerError(DockerException):
+    """A container exited with a non-zero status."""
+
+    def __init__(self, container: Any, exit_status: int, command: Any, image: Any,
+                 stderr: bytes | None) -> None:
+        self.container = container
+        self.exit_status = exit_status
+        self.command = command
+        self.image = image
+        self.stderr = stderr
+        err = f": {stderr.decode('utf-8', 'replace')}" if stderr is not None else ""
+        super().__init__(
+            f"Command '{command}' in image '{image}' returned non-zero exit status {exit_status}{err}"
+        )
+
+
+class BuildError(DockerException):
+    def __init__(self, reason: str, build_log: Any) -> None:
+        super().__init__(reason)
+        self.msg = reason
+        self.build_log = build_log
+
+
+class ImageLoadError(DockerException):
+    pass
+
+
+class MissingContextParameter(DockerException):
+    def __init__(self, param: str) -> None:
+        super().__init__(f"missing parameter: {param}")
+        self.param = param
+
+
+class ContextException(DockerException):
+    def __init__(self, msg: str) -> None:
+        super().__init__(msg)
+        self.msg = msg
+
+
+class ContextAlreadyExists(DockerException):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"context {name} already exists")
+        self.name = name
+
+
+class ContextNotFound(DockerException):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"context '{name}' not found")
+        self.name = name
+
+
+def _explanation(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return (response.text or "").strip()
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return str(body["message"])
+    return (response.text or "").strip()
+
+
+def create_api_error_from_response(response: requests.Response,
+                                   not_found: type[NotFound] | None = None) -> APIError:
+    """Return the exception for a daemon's error response.
+
+    Args:
+        response: a response whose status is 400 or above.
+        not_found: the class for a 404 when the caller knows better (image endpoints pass
+            ``ImageNotFound``); otherwise chosen from the daemon's message.
+    """
+    explanation = _explanation(response)
+    status = response.status_code
+    cls: type[APIError] = APIError
+    if status == 404:
+        lowered = explanation.lower()
+        if not_found is not None:
+            cls = not_found
+        elif any(fragment in lowered for fragment in _IMAGE_NOT_FOUND_FRAGMENTS):
+            cls = ImageNotFound
+        else:
+            cls = NotFound
+    elif status == 409:
+        cls = Conflict
+    return cls(f"{status} error", response=response, explanation=explanation)
+
+
+def create_api_error_from_http_exception(e: requests.exceptions.HTTPError) -> NoReturn:
+    """docker-py's name: raise the right :class:`APIError` for a requests ``HTTPError``."""
+    if e.response is None:
+        raise APIError(str(e)) from e
+    raise create_api_error_from_response(e.response) from e
+
+
+@contextlib.contextmanager
+def translate_transport_errors(where: str) -> Iterator[None]:
+    """The one boundary where socket, urllib3 and requests failures become ours.
+
+    Args:
+        where: what was being reached (a socket path or URL), put in the message.
+    """
+    try:
+        yield
+    except DockerException:
+        raise
+    except requests.exceptions.ConnectTimeout as exc:
+        raise DockerConnectionError(f"timed out connecting to the Docker daemon at {where}") from exc
+    except (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
+        raise DockerTimeout(f"the Docker daemon at {where} did not answer in time") from exc
+    except requests.exceptions.ChunkedEncodingError as exc:
+        raise StreamInterrupted(f"the connection to {where} broke in mid-stream: {exc}") from exc
+    except (urllib3.exceptions.ProtocolError, urllib3.exceptions.IncompleteRead) as exc:
+        raise StreamInterrupted(f"the connection to {where} broke in mid-stream: {exc}") from exc
+    except requests.exceptions.ConnectionError as exc:
+        raise DockerConnectionError(_connection_message(where, exc)) from exc
+    except (ConnectionError, OSError) as exc:
+        raise DockerConnectionError(_connection_message(where, exc)) from exc
+    except json.JSONDecodeError as exc:
+        raise StreamParseError(f"invalid JSON from the Docker daemon at {where}: {exc}") from exc
+
+
+def _connection_message(where: str, exc: BaseException) -> str:
+    text = str(exc)
+    if "No such file or directory" in text or "FileNotFoundError" in text:
+        return f"cannot connect to the Docker daemon: no socket at {where} (is the daemon running?)"
+    if "Permission denied" in text:
+        return f"cannot connect to the Docker daemon at {where}: permission denied"
+    if "Connection refused" in text:
+        return f"cannot connect to the Docker daemon at {where}: connection refused (is it running?)"
+    return f"cannot connect to the Docker daemon at {where}: {text}"

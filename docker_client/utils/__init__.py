@@ -1,0 +1,11 @@
+"""docker-py's ``docker.utils`` helpers that user code imports, under the same names."""
+from __future__ import annotations
+
+from ..env import kwargs_from_env, parse_host
+from ..versions import version_gte, version_lt
+from .convert import convert_filters, datetime_to_timestamp, format_environment, parse_bytes
+
+__all__ = [
+    "convert_filters", "datetime_to_timestamp", "format_environment", "kwargs_from_env",
+    "parse_bytes", "parse_host", "version_gte", "version_lt",
+]

@@ -1,0 +1,1297 @@
+#!/usr/bin/env python3
+"""Private Docker Engine test harness for docker_client.
+
+Starts a throw-away Docker daemon plus everything the integration tests talk
+to, all inside a network namespace of its own, and tears it all down again:
+
+* containerd + dockerd (data-root, exec-root, sockets and pidfiles under STATE),
+  listening on ``unix://STATE/docker.sock`` and, with mutual TLS, on
+  ``tcp://127.0.0.1:2376``;
+* a plain-TCP byte relay ``127.0.0.1:2375`` -> ``STATE/docker.sock``;
+* a registry on ``127.0.0.1:5000`` (no auth) and one on ``127.0.0.1:5001``
+  (htpasswd basic auth);
+* sshd on ``127.0.0.1:2222`` whose authorized key points the remote
+  ``docker`` CLI at the private daemon (for ``ssh://`` transports);
+* the test image ``dctest/busybox:latest`` imported from a busybox rootfs.
+
+Why a network namespace: two dockerd on one machine fight over the docker0
+bridge and iptables, and the fixed loopback ports (2375, 2376, 5000, 5001,
+2222) must not collide with anything on the host or with a second harness.
+The unix socket is a filesystem path, so it is reachable from outside too.
+
+Subcommands (all need root)::
+
+    privdaemon.py run [--state DIR] [--no-install] [--selftest] -- CMD ARGS...
+    privdaemon.py start [--state DIR] [--no-install]   # prints export lines
+    privdaemon.py exec [--state DIR] -- CMD ARGS...
+    privdaemon.py env [--state DIR]
+    privdaemon.py ensure [--state DIR] [--no-install]  # reuse or start
+    privdaemon.py selftest [--state DIR]
+    privdaemon.py stop [--state DIR]
+
+``run`` uses a fresh ``/tmp/dct-XXXXXXXX`` state dir unless ``--state`` is
+given; the other subcommands default to ``$DC_TEST_STATE`` or
+``/tmp/docker_client-test``.  Exit code of ``run`` is CMD's exit code
+(128+N if CMD died of signal N); 125 if the harness itself failed.
+
+Only the Python standard library is used, so this runs before any virtualenv
+exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import http.client
+import io
+import json
+import os
+import shlex
+import shutil
+import signal
+import socket
+import ssl
+import struct
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+
+# --------------------------------------------------------------------------
+# constants
+
+DEFAULT_STATE = "/tmp/docker_client-test"
+RUN_STATE_PREFIX = "/tmp/dct-"
+MARKER = ".privdaemon.json"
+
+PLAIN_PORT = 2375
+TLS_PORT = 2376
+REGISTRY_PORT = 5000
+AUTH_REGISTRY_PORT = 5001
+SSH_PORT = 2222
+
+IMAGE_REPO = "dctest/busybox"
+IMAGE_TAG = "latest"
+IMAGE = "%s:%s" % (IMAGE_REPO, IMAGE_TAG)
+REGISTRY_USER = "dctest"
+REGISTRY_PASSWORD = "dctest-pass"
+
+HARNESS_FAILED = 125
+API_VERSION = "1.41"
+CLONE_NEWNET = 0x40000000
+
+APT_PACKAGES = [
+    "docker.io",
+    "busybox-static",
+    "docker-registry",
+    "openssh-server",
+    "openssl",
+    "iproute2",
+    "apache2-utils",
+]
+# binary -> Debian package that ships it
+NEEDED_BINARIES = {
+    "dockerd": "docker.io",
+    "containerd": "docker.io",
+    "runc": "docker.io",
+    "docker-proxy": "docker.io",
+    "docker": "docker.io",
+    "docker-registry": "docker-registry",
+    "sshd": "openssh-server",
+    "ssh": "openssh-server",
+    "ssh-keygen": "openssh-server",
+    "openssl": "openssl",
+    "ip": "iproute2",
+    "htpasswd": "apache2-utils",
+    "unshare": "util-linux",
+    "umount": "mount",
+    "sleep": "coreutils",
+}
+BUSYBOX = "/bin/busybox"
+SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# Stripped from the environment of the services we start (so e.g. a
+# DOCKER_HOST of the caller cannot redirect our own CLI calls) ...
+SERVICE_ENV_DROP_PREFIXES = ("DOCKER_", "REGISTRY_", "CONTAINERD_")
+# ... and from CMD's environment, because they change what Client() does.
+CMD_ENV_DROP = ("DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONTEXT")
+
+
+class HarnessError(Exception):
+    """Startup/teardown failure with a message meant for humans."""
+
+
+class Interrupted(BaseException):
+    """Raised from our SIGINT/SIGTERM handler."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def log(msg: str) -> None:
+    sys.stderr.write("privdaemon: %s\n" % msg)
+    sys.stderr.flush()
+
+
+# --------------------------------------------------------------------------
+# small process helpers
+
+
+def which(name: str) -> Optional[str]:
+    path = os.environ.get("PATH", "") + ":" + SBIN_PATH
+    return shutil.which(name, path=path)
+
+
+def need(name: str) -> str:
+    found = which(name)
+    if not found:
+        raise HarnessError("%s not found (Debian package %s)" % (name, NEEDED_BINARIES.get(name, "?")))
+    return found
+
+
+def proc_stat(pid: int) -> Optional[Tuple[str, int]]:
+    """(state letter, start time in clock ticks) of a live pid, else None."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            data = f.read().decode("ascii", "replace")
+    except OSError:
+        return None
+    rest = data[data.rfind(")") + 2:].split()
+    return rest[0], int(rest[19])
+
+
+def alive(pid: int, start: Optional[int] = None) -> bool:
+    st = proc_stat(pid)
+    if st is None or st[0] in ("Z", "X"):
+        return False
+    return start is None or st[1] == start
+
+
+def net_ns_of(pid: "int | str") -> Optional[str]:
+    try:
+        return os.readlink("/proc/%s/ns/net" % pid)
+    except OSError:
+        return None
+
+
+def setns_net(pid: int) -> None:
+    """Move this (single-threaded) process into the network namespace of pid."""
+    fd = os.open("/proc/%d/ns/net" % pid, os.O_RDONLY)
+    try:
+        if hasattr(os, "setns"):  # Python 3.12+
+            os.setns(fd, CLONE_NEWNET)  # type: ignore[attr-defined]
+        else:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.setns(fd, CLONE_NEWNET) != 0:
+                err = ctypes.get_errno()
+                raise OSError(err, "setns: %s" % os.strerror(err))
+    finally:
+        os.close(fd)
+
+
+def run_quiet(argv: Sequence[str], input: Optional[bytes] = None, env: Optional[Dict[str, str]] = None,
+              timeout: float = 120) -> bytes:
+    """Run a helper command and return its stdout; raise HarnessError with its
+    output on failure."""
+    try:
+        p = subprocess.run(list(argv), input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=env, timeout=timeout, stdin=None if input is not None else subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise HarnessError("timed out after %ss: %s" % (timeout, " ".join(argv)))
+    if p.returncode != 0:
+        raise HarnessError("command failed (exit %d): %s\n%s%s" % (
+            p.returncode, " ".join(shlex.quote(a) for a in argv), p.stdout.decode("utf-8", "replace"),
+            p.stderr.decode("utf-8", "replace")))
+    return p.stdout
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    try:
+        data = path.read_bytes()[-262144:].decode("utf-8", "replace")
+    except OSError:
+        return "(no log at %s)" % path
+    # dockerd's grpc connection chatter would push everything useful out
+    return "\n".join([ln for ln in data.splitlines() if "module=grpc" not in ln][-lines:])
+
+
+def service_env() -> Dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SERVICE_ENV_DROP_PREFIXES)}
+    env["PATH"] = os.environ.get("PATH", "") + ":" + SBIN_PATH
+    return env
+
+
+# --------------------------------------------------------------------------
+# installing what is missing
+
+
+def _dpkg_installed(pkg: str) -> Optional[bool]:
+    try:
+        p = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL)
+    except OSError:
+        return None  # not a Debian system
+    return p.returncode == 0 and p.stdout.decode().strip().endswith("install ok installed")
+
+
+def missing_packages() -> List[str]:
+    missing = []
+    have_dpkg = shutil.which("dpkg-query") is not None
+    for pkg in APT_PACKAGES:
+        if have_dpkg and not _dpkg_installed(pkg):
+            missing.append(pkg)
+    for binary, pkg in NEEDED_BINARIES.items():
+        if which(binary) is None and pkg not in missing:
+            missing.append(pkg)
+    if not os.path.exists(BUSYBOX) and "busybox-static" not in missing:
+        missing.append("busybox-static")
+    return missing
+
+
+def _service_pids() -> Dict[int, str]:
+    names = {"dockerd", "containerd", "docker-registry", "registry", "sshd"}
+    out = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                comm = Path("/proc/%s/comm" % entry).read_text().strip()
+            except OSError:
+                continue
+            if comm in names:
+                out[int(entry)] = comm
+    return out
+
+
+def ensure_installed() -> None:
+    missing = missing_packages()
+    if not missing:
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise HarnessError("missing packages: %s; install them with: apt-get install -y %s" % (
+            ", ".join(missing), " ".join(APT_PACKAGES)))
+    log("installing missing packages: %s" % " ".join(missing))
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive", NEEDRESTART_SUSPEND="1",
+               NEEDRESTART_MODE="l")
+    # Keep maintainer scripts from starting a system dockerd / registry / sshd:
+    # invoke-rc.d honours policy-rc.d (exit 101 = "action forbidden").
+    policy = Path("/usr/sbin/policy-rc.d")
+    own_policy = not policy.exists()
+    if own_policy:
+        policy.write_text("#!/bin/sh\n# temporary, written by docker_client scripts/privdaemon.py\nexit 101\n")
+        policy.chmod(0o755)
+    before = _service_pids()
+    try:
+        for argv in (["apt-get", "update", "-q"],
+                     # only what is missing: naming installed packages would upgrade them
+                     ["apt-get", "install", "-y", "-q", "-o", "Dpkg::Options::=--force-confold"] + missing):
+            rc = subprocess.call(argv, env=env, stdin=subprocess.DEVNULL, stdout=sys.stderr)
+            if rc != 0:
+                raise HarnessError("%s failed with exit code %d" % (" ".join(argv), rc))
+    finally:
+        if own_policy:
+            policy.unlink()
+        # Anything of these names that appeared during the install was started
+        # by a maintainer script on our behalf: stop it.
+        for pid, comm in _service_pids().items():
+            if pid not in before:
+                log("stopping %s (pid %d) started by the package install" % (comm, pid))
+                _kill_and_wait(pid, None, 10)
+    still = missing_packages()
+    if still:
+        raise HarnessError("still missing after apt-get install: %s" % ", ".join(still))
+
+
+# --------------------------------------------------------------------------
+# HTTP over the daemon's unix socket
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path: str, timeout: float = 10) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self.unix_path = path
+
+    def connect(self) -> None:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(self.timeout)
+        s.connect(self.unix_path)
+        self.sock = s
+
+
+def http_get(conn: http.client.HTTPConnection, path: str) -> Tuple[int, bytes]:
+    try:
+        conn.request("GET", path)
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def _http_post_unix(sock: str, path: str, timeout: float = 10) -> int:
+    conn = UnixHTTPConnection(sock, timeout)
+    try:
+        conn.request("POST", path)
+        r = conn.getresponse()
+        r.read()
+        return r.status
+    finally:
+        conn.close()
+
+
+def ping_unix(sock: str, timeout: float = 3) -> bool:
+    try:
+        return http_get(UnixHTTPConnection(sock, timeout), "/_ping") == (200, b"OK")
+    except (OSError, http.client.HTTPException):
+        return False
+
+
+# --------------------------------------------------------------------------
+# the plain TCP relay
+#
+# dockerd applies --tlsverify to every tcp:// listener, so it cannot serve
+# plain HTTP on 2375 and TLS on 2376 at the same time.  The tests want both,
+# so 2375 is this relay: it copies bytes between a TCP connection and a new
+# connection to the daemon's unix socket.  It is half-close aware (EOF on one
+# side becomes shutdown(SHUT_WR) on the other) so HTTP hijacking
+# (attach/exec with stdin, then closing stdin) works through it.
+
+
+def _pump(src: socket.socket, dst: socket.socket) -> None:
+    try:
+        while True:
+            data = src.recv(65536)
+            if not data:
+                break
+            dst.sendall(data)
+        dst.shutdown(socket.SHUT_WR)
+    except OSError:
+        # reset/broken pipe: tear down both directions
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def _relay_conn(client: socket.socket, unix_path: str) -> None:
+    upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        upstream.connect(unix_path)
+    except OSError:
+        client.close()
+        upstream.close()
+        return
+    other = threading.Thread(target=_pump, args=(upstream, client), daemon=True)
+    other.start()
+    _pump(client, upstream)
+    other.join()
+    client.close()
+    upstream.close()
+
+
+def relay_main(host: str, port: int, unix_path: str) -> int:
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind((host, port))
+    srv.listen(128)
+    while True:
+        conn, _ = srv.accept()
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        threading.Thread(target=_relay_conn, args=(conn, unix_path), daemon=True).start()
+
+
+# --------------------------------------------------------------------------
+# the state directory
+
+
+class Stack:
+    def __init__(self, state: "str | Path") -> None:
+        self.state = Path(os.path.abspath(str(state)))
+        self.procs: Dict[str, subprocess.Popen] = {}  # type: ignore[type-arg]
+        self.timings: List[Tuple[str, float]] = []
+
+    # paths -------------------------------------------------------------
+    @property
+    def sock(self) -> Path:
+        return self.state / "docker.sock"
+
+    @property
+    def certs(self) -> Path:
+        return self.state / "certs"
+
+    @property
+    def ssh(self) -> Path:
+        return self.state / "ssh"
+
+    @property
+    def logs(self) -> Path:
+        return self.state / "logs"
+
+    @property
+    def pids(self) -> Path:
+        return self.state / "pids"
+
+    @property
+    def marker(self) -> Path:
+        return self.state / MARKER
+
+    def env(self) -> Dict[str, str]:
+        s = str(self.state)
+        return {
+            "DOCKER_HOST": "unix://%s" % self.sock,
+            "DC_TEST_DAEMON": "1",
+            "DC_TEST_STATE": s,
+            "DC_TEST_TCP_HOST": "tcp://127.0.0.1:%d" % PLAIN_PORT,
+            "DC_TEST_TLS_HOST": "tcp://127.0.0.1:%d" % TLS_PORT,
+            "DC_TEST_CERT_PATH": str(self.certs),
+            "DC_TEST_SSH_HOST": "ssh://root@127.0.0.1:%d" % SSH_PORT,
+            "DC_TEST_SSH_CONFIG": str(self.ssh / "config"),
+            "DC_TEST_SSH_KEY": str(self.ssh / "id_ed25519"),
+            "DC_TEST_IMAGE": IMAGE,
+            "DC_TEST_REGISTRY": "127.0.0.1:%d" % REGISTRY_PORT,
+            "DC_TEST_AUTH_REGISTRY": "127.0.0.1:%d" % AUTH_REGISTRY_PORT,
+            "DC_TEST_REGISTRY_USER": REGISTRY_USER,
+            "DC_TEST_REGISTRY_PASSWORD": REGISTRY_PASSWORD,
+        }
+
+    def export_lines(self) -> str:
+        return "".join("export %s=%s\n" % (k, shlex.quote(v)) for k, v in self.env().items())
+
+    def cmd_env(self) -> Dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in CMD_ENV_DROP}
+        env.update(self.env())
+        return env
+
+    # marker / pid bookkeeping -----------------------------------------
+    def read_marker(self) -> Optional[dict]:  # type: ignore[type-arg]
+        try:
+            return json.loads(self.marker.read_text())  # type: ignore[no-any-return]
+        except (OSError, ValueError):
+            return None
+
+    def write_marker(self, **info: object) -> None:
+        data = self.read_marker() or {}
+        data.update(info)
+        tmp = self.marker.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1))
+        tmp.replace(self.marker)
+
+    def record_pid(self, name: str, pid: int) -> None:
+        st = proc_stat(pid)
+        self.pids.mkdir(exist_ok=True)
+        (self.pids / name).write_text("%d %d\n" % (pid, st[1] if st else 0))
+
+    def recorded_pid(self, name: str) -> Optional[Tuple[int, int]]:
+        try:
+            pid, start = (self.pids / name).read_text().split()
+            return int(pid), int(start)
+        except (OSError, ValueError):
+            return None
+
+    def holder_alive(self) -> bool:
+        rec = self.recorded_pid("holder")
+        return rec is not None and alive(*rec)
+
+    def is_running(self) -> bool:
+        rec = self.recorded_pid("dockerd")
+        return (self.marker.exists() and self.holder_alive() and rec is not None and alive(*rec)
+                and ping_unix(str(self.sock)))
+
+    # starting ----------------------------------------------------------
+    def spawn(self, name: str, argv: Sequence[str], env: Optional[Dict[str, str]] = None) -> "subprocess.Popen[bytes]":
+        self.logs.mkdir(exist_ok=True)
+        with open(str(self.logs / ("%s.log" % name)), "ab") as logf:
+            p = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
+                                 env=env if env is not None else service_env(), start_new_session=True)
+        self.procs[name] = p
+        self.record_pid(name, p.pid)
+        return p
+
+    def timed(self, what: str, t0: float) -> None:
+        self.timings.append((what, time.monotonic() - t0))
+
+    def prepare_dir(self) -> None:
+        st = self.state
+        if st.exists():
+            if self.read_marker() is not None:
+                if self.is_running():
+                    raise HarnessError("%s already holds a running daemon (use stop, or ensure)" % st)
+                log("cleaning up stale state in %s" % st)
+                problems = self.teardown()
+                if problems:
+                    raise HarnessError("could not clean up %s: %s" % (st, "; ".join(problems)))
+            elif any(st.iterdir()):
+                raise HarnessError("%s exists, is not empty and is not a privdaemon state dir" % st)
+        if len(str(self.state / "exec" / "containerd" / "containerd-debug.sock")) > 100:
+            raise HarnessError("state dir path too long for unix sockets: %s" % st)
+        st.mkdir(parents=True, exist_ok=True)
+        st.chmod(0o711)
+        self.write_marker(created=time.time(), creator_pid=os.getpid())
+        for sub in ("logs", "pids", "certs", "ssh", "data", "exec", "registry", "registry-auth", "docker-config"):
+            (st / sub).mkdir(exist_ok=True)
+
+    def start_holder(self) -> int:
+        """A long-lived process owning the network namespace."""
+        own = net_ns_of("self")
+        p = self.spawn("holder", [need("unshare"), "--net", "--", need("sleep"), "infinity"])
+        deadline = time.monotonic() + 10
+        while True:
+            ns = net_ns_of(p.pid)
+            if ns is not None and ns != own and p.poll() is None:
+                break
+            if p.poll() is not None or time.monotonic() > deadline:
+                raise HarnessError("could not create a network namespace (unshare --net):\n%s"
+                                   % tail(self.logs / "holder.log"))
+            time.sleep(0.01)
+        self.write_marker(netns=net_ns_of(p.pid))
+        return p.pid
+
+    def start(self) -> None:
+        """Start everything; prepare_dir() must have been called."""
+        t_all = time.monotonic()
+        holder = self.start_holder()
+        setns_net(holder)
+        run_quiet([need("ip"), "link", "set", "lo", "up"])
+
+        t0 = time.monotonic()
+        containerd_sock = self.start_containerd()
+        self.start_registries()
+        self.start_sshd()
+        self.spawn("relay", [sys.executable, os.path.abspath(__file__), "_relay",
+                             "127.0.0.1", str(PLAIN_PORT), str(self.sock)])
+        rootfs = self.make_rootfs()
+        self.timed("services spawned", t0)
+        t1 = time.monotonic()
+        self.make_certs()
+        self.timed("certs", t1)
+        self.wait_for("containerd", lambda: os.path.exists(containerd_sock), 30)
+        self.start_dockerd(containerd_sock)
+        self.wait_for("dockerd", lambda: ping_unix(str(self.sock)), 60, extra_logs=("containerd",))
+        self.timed("dockerd up", t0)
+
+        t0 = time.monotonic()
+        self.import_image(rootfs)
+        self.timed("image import", t0)
+
+        self.wait_for("registry", lambda: self._http_status(REGISTRY_PORT) == 200, 30)
+        self.wait_for("registry-auth", lambda: self._http_status(AUTH_REGISTRY_PORT) == 401, 30)
+        self.wait_for("sshd", self._ssh_banner, 30)
+        self.wait_for("relay", lambda: self._relay_ping(), 30)
+        self.wait_for("dockerd TLS listener", self._tls_ping, 30, log_name="dockerd")
+        (self.state / "env").write_text(self.export_lines())
+        self.write_marker(ready=time.time())
+        self.timed("total", t_all)
+        log("ready in %.1fs (%s)" % (time.monotonic() - t_all,
+                                     ", ".join("%s %.1fs" % t for t in self.timings if t[0] != "total")))
+
+    def wait_for(self, name: str, check: Callable[[], bool], timeout: float,
+                 extra_logs: Sequence[str] = (), log_name: Optional[str] = None) -> None:
+        deadline = time.monotonic() + timeout
+        proc = self.procs.get(log_name or name)
+        delay = 0.02
+        while not check():
+            if proc is not None and proc.poll() is not None:
+                raise HarnessError("%s exited with code %s during startup; log tail:\n%s" % (
+                    name, proc.returncode, self._log_tails([log_name or name] + list(extra_logs))))
+            if time.monotonic() > deadline:
+                raise HarnessError("%s not ready after %ss; log tail:\n%s" % (
+                    name, timeout, self._log_tails([log_name or name] + list(extra_logs))))
+            time.sleep(delay)
+            delay = min(delay * 1.5, 0.25)
+
+    def _log_tails(self, names: Sequence[str]) -> str:
+        return "\n".join("--- %s.log ---\n%s" % (n, tail(self.logs / ("%s.log" % n))) for n in names)
+
+    # certificates ------------------------------------------------------
+    def make_certs(self) -> None:
+        d = self.certs
+        openssl = need("openssl")
+        cnf = d / "openssl.cnf"
+        cnf.write_text(
+            "[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = docker_client test\n"
+            "[v3_ca]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\n"
+            "subjectKeyIdentifier = hash\n"
+            "[v3_server]\nbasicConstraints = critical,CA:FALSE\n"
+            "keyUsage = critical,digitalSignature\nextendedKeyUsage = serverAuth\n"
+            "subjectAltName = IP:127.0.0.1,DNS:localhost\n"
+            "subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid,issuer\n"
+            "[v3_client]\nbasicConstraints = critical,CA:FALSE\n"
+            "keyUsage = critical,digitalSignature\nextendedKeyUsage = clientAuth\n"
+            "subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid,issuer\n")
+        env = dict(service_env(), OPENSSL_CONF=str(cnf))
+        common = ["-config", str(cnf)]
+        # ECDSA P-256 keys: RSA key generation takes up to 1.5 s per key here.
+        for key in ("ca-key.pem", "server-key.pem", "key.pem"):
+            run_quiet([openssl, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                       "-out", str(d / key)], env=env)
+        run_quiet([openssl, "req"] + common + ["-x509", "-new", "-key", str(d / "ca-key.pem"), "-sha256",
+                  "-days", "3650", "-subj", "/CN=docker_client test CA", "-extensions", "v3_ca",
+                  "-out", str(d / "ca.pem")], env=env)
+        for name, cn, ext, key, cert in (("server", "localhost", "v3_server", "server-key.pem", "server-cert.pem"),
+                                         ("client", "dctest-client", "v3_client", "key.pem", "cert.pem")):
+            csr = d / ("%s.csr" % name)
+            run_quiet([openssl, "req"] + common + ["-new", "-key", str(d / key), "-sha256",
+                      "-subj", "/CN=%s" % cn, "-out", str(csr)], env=env)
+            run_quiet([openssl, "x509", "-req", "-in", str(csr), "-CA", str(d / "ca.pem"),
+                       "-CAkey", str(d / "ca-key.pem"), "-set_serial", str(int.from_bytes(os.urandom(8), "big")),
+                       "-days", "3650", "-sha256", "-extfile", str(cnf), "-extensions", ext,
+                       "-out", str(d / cert)], env=env)
+            csr.unlink()
+        for key in ("ca-key.pem", "server-key.pem", "key.pem"):
+            (d / key).chmod(0o600)
+
+    # containerd / dockerd ----------------------------------------------
+    def start_containerd(self) -> str:
+        # Our own containerd, rather than the one dockerd would manage: dockerd
+        # 20.10 uses a *system* containerd whenever /run/containerd/containerd.sock
+        # exists, which would leak our containers into someone else's daemon.
+        st = self.state
+        sock = str(st / "exec" / "containerd" / "containerd.sock")
+        (st / "exec" / "containerd").mkdir(parents=True, exist_ok=True)
+        cfg = st / "containerd.toml"
+        cfg.write_text(
+            'version = 2\nroot = "%s"\nstate = "%s"\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n'
+            '[grpc]\n  address = "%s"\n[ttrpc]\n  address = ""\n[debug]\n  address = ""\n  level = "warn"\n'
+            '[metrics]\n  address = ""\n'
+            '[plugins]\n  [plugins."io.containerd.internal.v1.opt"]\n    path = "%s"\n'
+            % (st / "data" / "containerd", st / "exec" / "containerd" / "state", sock,
+               st / "data" / "containerd" / "opt"))
+        self.spawn("containerd", [need("containerd"), "--config", str(cfg)])
+        return sock
+
+    def start_dockerd(self, containerd_sock: str) -> None:
+        st = self.state
+        (st / "daemon.json").write_text("{}\n")
+        c = self.certs
+        self.spawn("dockerd", [
+            need("dockerd"),
+            "--config-file", str(st / "daemon.json"),
+            "--data-root", str(st / "data"),
+            "--exec-root", str(st / "exec"),
+            "--pidfile", str(st / "docker.pid"),
+            "--containerd", containerd_sock,
+            "--host", "unix://%s" % self.sock,
+            "--host", "tcp://127.0.0.1:%d" % TLS_PORT,
+            "--tlsverify",
+            "--tlscacert", str(c / "ca.pem"),
+            "--tlscert", str(c / "server-cert.pem"),
+            "--tlskey", str(c / "server-key.pem"),
+            "--iptables=false",
+            "--ip6tables=false",
+            "--log-driver", "local",
+            # containers still running at stop are killed after 2 s
+            "--shutdown-timeout", "2",
+        ])
+
+    def _tls_ping(self) -> bool:
+        ctx = ssl.create_default_context(cafile=str(self.certs / "ca.pem"))
+        ctx.load_cert_chain(str(self.certs / "cert.pem"), str(self.certs / "key.pem"))
+        try:
+            conn = http.client.HTTPSConnection("127.0.0.1", TLS_PORT, context=ctx, timeout=3)
+            return http_get(conn, "/_ping") == (200, b"OK")
+        except (OSError, http.client.HTTPException):
+            return False
+
+    def _relay_ping(self) -> bool:
+        try:
+            return http_get(http.client.HTTPConnection("127.0.0.1", PLAIN_PORT, timeout=3), "/_ping") == (200, b"OK")
+        except (OSError, http.client.HTTPException):
+            return False
+
+    # the test image ----------------------------------------------------
+    def make_rootfs(self) -> Path:
+        if not is_static_elf(BUSYBOX):
+            raise HarnessError("%s is not a statically linked busybox (install busybox-static)" % BUSYBOX)
+        applets = run_quiet([BUSYBOX, "--list"]).decode().split()
+        out = self.state / "rootfs.tar"
+        mtime = 1700000000
+
+        def entry(name: str, kind: bytes, mode: int, size: int = 0, link: str = "") -> tarfile.TarInfo:
+            ti = tarfile.TarInfo(name)
+            ti.type, ti.mode, ti.size, ti.linkname, ti.mtime = kind, mode, size, link, mtime
+            ti.uid = ti.gid = 0
+            ti.uname = ti.gname = "root"
+            return ti
+
+        with tarfile.open(str(out), "w", format=tarfile.GNU_FORMAT) as tar:
+            for d, mode in (("bin", 0o755), ("dev", 0o755), ("etc", 0o755), ("proc", 0o555), ("root", 0o700),
+                            ("sys", 0o555), ("tmp", 0o1777)):
+                tar.addfile(entry(d, tarfile.DIRTYPE, mode))
+            with open(BUSYBOX, "rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                tar.addfile(entry("bin/busybox", tarfile.REGTYPE, 0o755, size), f)
+            for applet in sorted(set(applets)):
+                if applet != "busybox" and "/" not in applet:
+                    tar.addfile(entry("bin/" + applet, tarfile.SYMTYPE, 0o777, link="busybox"))
+            for name, text in (
+                ("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"),
+                ("etc/group", "root:x:0:\nnobody:x:65534:\n"),
+            ):
+                data = text.encode()
+                tar.addfile(entry(name, tarfile.REGTYPE, 0o644, len(data)), io.BytesIO(data))
+        return out
+
+    def import_image(self, rootfs: Path) -> None:
+        """docker import --change 'CMD ["sh"]' rootfs.tar dctest/busybox:latest"""
+        query = urllib.parse.urlencode([("fromSrc", "-"), ("repo", IMAGE_REPO), ("tag", IMAGE_TAG),
+                                        ("changes", 'CMD ["sh"]')])
+        conn = UnixHTTPConnection(str(self.sock), timeout=120)
+        try:
+            with open(str(rootfs), "rb") as f:
+                conn.request("POST", "/v%s/images/create?%s" % (API_VERSION, query), body=f,
+                             headers={"Content-Type": "application/x-tar",
+                                      "Content-Length": str(rootfs.stat().st_size)})
+                r = conn.getresponse()
+                body = r.read()
+        finally:
+            conn.close()
+        if r.status != 200:
+            raise HarnessError("image import failed: HTTP %d %s" % (r.status, body[:500]))
+        for line in body.splitlines():
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(msg, dict) and msg.get("error"):
+                raise HarnessError("image import failed: %s" % msg["error"])
+        status, info = http_get(UnixHTTPConnection(str(self.sock)), "/v%s/images/%s/json" % (API_VERSION, IMAGE))
+        if status != 200 or json.loads(info)["Config"]["Cmd"] != ["sh"]:
+            raise HarnessError("imported image %s looks wrong: %d %s" % (IMAGE, status, info[:300]))
+
+    # registries --------------------------------------------------------
+    def start_registries(self) -> None:
+        reg = need("docker-registry")
+        htpasswd = self.state / "registry-auth" / "htpasswd"
+        htpasswd.write_bytes(run_quiet([need("htpasswd"), "-Bbn", REGISTRY_USER, REGISTRY_PASSWORD]).strip() + b"\n")
+        for name, port, auth in (("registry", REGISTRY_PORT, ""),
+                                 ("registry-auth", AUTH_REGISTRY_PORT,
+                                  "auth:\n  htpasswd:\n    realm: dctest-realm\n    path: %s\n" % htpasswd)):
+            d = self.state / name
+            (d / "data").mkdir(exist_ok=True)
+            cfg = d / "config.yml"
+            cfg.write_text(
+                "version: 0.1\n"
+                "log:\n  level: warn\n  accesslog:\n    disabled: true\n  fields:\n    service: %s\n"
+                "storage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\n"
+                "  maintenance:\n    uploadpurging:\n      enabled: false\n"
+                "http:\n  addr: 127.0.0.1:%d\n  secret: dctest-not-secret\n"
+                "  headers:\n    X-Content-Type-Options: [nosniff]\n%s"
+                % (name, d / "data", port, auth))
+            self.spawn(name, [reg, "serve", str(cfg)])
+
+    @staticmethod
+    def _http_status(port: int) -> int:
+        try:
+            return http_get(http.client.HTTPConnection("127.0.0.1", port, timeout=3), "/v2/")[0]
+        except (OSError, http.client.HTTPException):
+            return 0
+
+    # sshd ----------------------------------------------------------------
+    def start_sshd(self) -> None:
+        d = self.ssh
+        keygen = need("ssh-keygen")
+        for key, comment in (("ssh_host_ed25519_key", "dctest-host"), ("id_ed25519", "dctest-client")):
+            run_quiet([keygen, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", str(d / key)])
+        pub = (d / "id_ed25519.pub").read_text().strip()
+        (d / "authorized_keys").write_text('environment="DOCKER_HOST=unix://%s" %s\n' % (self.sock, pub))
+        host_pub = (d / "ssh_host_ed25519_key.pub").read_text().split()
+        (d / "known_hosts").write_text("[127.0.0.1]:%d %s %s\n" % (SSH_PORT, host_pub[0], host_pub[1]))
+        (d / "sshd_config").write_text(
+            "Port %d\nListenAddress 127.0.0.1\nHostKey %s\nPidFile %s\nAuthorizedKeysFile %s\n"
+            "PermitRootLogin prohibit-password\nPubkeyAuthentication yes\nPasswordAuthentication no\n"
+            "KbdInteractiveAuthentication no\nPermitUserEnvironment yes\nStrictModes no\nUsePAM no\n"
+            "AllowTcpForwarding yes\nAllowStreamLocalForwarding yes\nX11Forwarding no\nPrintMotd no\n"
+            "MaxStartups 100:30:200\nMaxSessions 100\nLogLevel INFO\n"
+            "Subsystem sftp internal-sftp\n"
+            % (SSH_PORT, d / "ssh_host_ed25519_key", d / "sshd.pid", d / "authorized_keys"))
+        (d / "config").write_text(
+            "Host 127.0.0.1\n  Port %d\n  User root\n  IdentityFile %s\n  IdentitiesOnly yes\n"
+            "  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  GlobalKnownHostsFile /dev/null\n"
+            "  BatchMode yes\n  LogLevel ERROR\n" % (SSH_PORT, d / "id_ed25519"))
+        # privilege separation directory sshd insists on
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
+        sshd = need("sshd")  # absolute path: sshd re-execs itself
+        run_quiet([sshd, "-t", "-f", str(d / "sshd_config")])
+        self.spawn("sshd", [sshd, "-D", "-e", "-f", str(d / "sshd_config")])
+
+    @staticmethod
+    def _ssh_banner() -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", SSH_PORT), timeout=3) as s:
+                return s.recv(64).startswith(b"SSH-")
+        except OSError:
+            return False
+
+    # teardown --------------------------------------------------------------
+    def teardown(self) -> List[str]:
+        """Stop everything recorded in the state dir, unmount, remove it.
+
+        Returns a list of problems (empty when all went well)."""
+        problems: List[str] = []
+        marker = self.read_marker()
+        if marker is None:
+            if self.state.exists():
+                problems.append("%s has no %s; not touching it" % (self.state, MARKER))
+            return problems
+        # Sweep by network namespace (below) only while a process we recorded
+        # proves that the namespace is still ours: nsfs inode numbers get reused.
+        netns: Optional[str] = marker.get("netns")
+        recs = [self.recorded_pid(n) for n in ("holder", "dockerd", "containerd")]
+        if not any(r is not None and alive(*r) and net_ns_of(r[0]) == netns for r in recs):
+            netns = None
+        self._kill_containers()
+        order = [("relay", 5), ("sshd", 5), ("registry", 5), ("registry-auth", 5), ("dockerd", 40),
+                 ("containerd", 15)]
+        for name, timeout in order:
+            rec = self.recorded_pid(name)
+            if rec is not None:
+                t0 = time.monotonic()
+                _kill_and_wait(rec[0], rec[1], timeout, self.procs.get(name))
+                if time.monotonic() - t0 > 1:
+                    log("stopping %s took %.1fs" % (name, time.monotonic() - t0))
+        # Whatever is left in our network namespace (containerd shims, stray
+        # processes a test left behind), and container processes whose root is
+        # below the state dir.
+        holder = self.recorded_pid("holder")
+        for sig, wait in ((signal.SIGTERM, 3.0), (signal.SIGKILL, 3.0)):
+            victims = [pid for pid in self._leftover_pids(netns, holder[0] if holder else None)]
+            if not victims:
+                break
+            for pid in victims:
+                try:
+                    os.kill(pid, sig)
+                except OSError:
+                    pass
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline and any(alive(p) for p in victims):
+                time.sleep(0.05)
+        if holder is not None:
+            _kill_and_wait(holder[0], holder[1], 5, self.procs.get("holder"))
+        for p in self.procs.values():
+            try:
+                p.wait(timeout=0.1)
+            except subprocess.TimeoutExpired:
+                pass
+        problems += self.unmount_all()
+        left = list(self._leftover_pids(netns, None))
+        if left:
+            problems.append("processes still alive: %s" % left)
+        if problems:
+            problems.append("not removing %s" % self.state)
+        else:
+            shutil.rmtree(str(self.state), ignore_errors=True)
+            if self.state.exists():
+                problems.append("could not remove %s" % self.state)
+        return problems
+
+    def _kill_containers(self) -> None:
+        """SIGKILL running containers first: on SIGTERM dockerd would give
+        each of them its full stop timeout (10 s by default)."""
+        rec = self.recorded_pid("dockerd")
+        if rec is None or not alive(*rec):
+            return
+        api = "/v%s/containers" % API_VERSION
+        try:
+            status, body = http_get(UnixHTTPConnection(str(self.sock), 5), api + "/json")
+            if status != 200:
+                return
+            for c in json.loads(body):
+                if c.get("State") == "paused":
+                    _http_post_unix(str(self.sock), "%s/%s/unpause" % (api, c["Id"]))
+                _http_post_unix(str(self.sock), "%s/%s/kill" % (api, c["Id"]))
+        except (OSError, ValueError, KeyError, http.client.HTTPException) as e:
+            log("could not kill containers: %s" % e)
+
+    def _leftover_pids(self, netns: Optional[str], holder: Optional[int]) -> Iterator[int]:
+        me = os.getpid()
+        prefix = str(self.state) + "/"
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            pid = int(entry)
+            if pid in (me, holder) or not alive(pid):
+                continue
+            if netns is not None and net_ns_of(pid) == netns:
+                yield pid
+                continue
+            if _root_mount_below(pid, prefix) or _our_service(pid, prefix):
+                yield pid
+
+    def mounts_below(self) -> List[str]:
+        prefix = str(self.state)
+        found = []
+        with open("/proc/self/mountinfo") as f:
+            for line in f:
+                mp = _unescape_mount(line.split()[4])
+                if mp == prefix or mp.startswith(prefix + "/"):
+                    found.append(mp)
+        return found
+
+    def unmount_all(self) -> List[str]:
+        umount = which("umount") or "umount"
+        for attempt in range(4):
+            mounts = self.mounts_below()
+            if not mounts:
+                return []
+            for mp in sorted(set(mounts), key=lambda m: (-m.count("/"), m), reverse=False):
+                args = [umount, mp] if attempt < 2 else [umount, "-l", mp]
+                subprocess.call(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        left = self.mounts_below()
+        return ["still mounted: %s" % " ".join(left)] if left else []
+
+
+def _root_mount_below(pid: int, prefix: str) -> bool:
+    """Is pid a container process whose root filesystem lives below prefix?
+
+    (Its /proc/PID/root reads as "/", but the mount at "/" in its own mount
+    namespace is the overlay/bind mount made from our data-root.)"""
+    try:
+        with open("/proc/%d/mountinfo" % pid) as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) > 4 and fields[4] == "/":
+                    return prefix in _unescape_mount(line)
+    except OSError:
+        pass
+    return False
+
+
+_SERVICE_NAMES = ("containerd-shim", "containerd", "dockerd", "docker-proxy", "docker-registry", "sshd")
+
+
+def _our_service(pid: int, prefix: str) -> bool:
+    """A daemon of ours (e.g. a containerd shim once the namespace holder is
+    gone) recognised by its name and a state-dir path on its command line."""
+    try:
+        comm = Path("/proc/%d/comm" % pid).read_text().strip()
+        if not comm.startswith(_SERVICE_NAMES):
+            return False
+        args = Path("/proc/%d/cmdline" % pid).read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return any(a.decode("utf-8", "replace").startswith(prefix) for a in args)
+
+
+def _unescape_mount(s: str) -> str:
+    return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\")
+
+
+def _kill_and_wait(pid: int, start: Optional[int], timeout: float,
+                   popen: "Optional[subprocess.Popen[bytes]]" = None) -> None:
+    """SIGTERM pid (if it is still the process we started), SIGKILL after timeout."""
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
+        if not alive(pid, start):
+            break
+        try:
+            os.kill(pid, sig)
+        except OSError:
+            break
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if popen is not None:
+                try:
+                    popen.wait(timeout=0.05)
+                except subprocess.TimeoutExpired:
+                    pass
+            else:
+                time.sleep(0.05)
+            if not alive(pid, start):
+                break
+    if popen is not None:
+        try:
+            popen.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            pass
+
+
+def is_static_elf(path: str) -> bool:
+    """True for an ELF file without a PT_INTERP program header."""
+    try:
+        with open(path, "rb") as f:
+            hdr = f.read(64)
+            if hdr[:4] != b"\x7fELF" or hdr[4] != 2:  # 64-bit only
+                return hdr[:4] == b"\x7fELF" and b"ld-linux" not in f.read(4096)
+            end = "<" if hdr[5] == 1 else ">"
+            phoff, = struct.unpack(end + "Q", hdr[32:40])
+            phentsize, phnum = struct.unpack(end + "HH", hdr[54:58])
+            for i in range(phnum):
+                f.seek(phoff + i * phentsize)
+                p_type, = struct.unpack(end + "I", f.read(4))
+                if p_type == 3:  # PT_INTERP
+                    return False
+            return True
+    except OSError:
+        return False
+
+
+# --------------------------------------------------------------------------
+# self test (docker CLI, registries, TLS, relay, ssh)
+
+
+def selftest(stack: Stack) -> None:
+    env = stack.cmd_env()
+    cfg = tempfile.mkdtemp(prefix="dockercfg-", dir=str(stack.state))
+    env["DOCKER_CONFIG"] = cfg  # nothing lands in ~/.docker
+    docker = need("docker")
+    t0 = time.monotonic()
+
+    def sh(argv: List[str], input: Optional[bytes] = None) -> bytes:
+        return run_quiet(argv, input=input, env=env, timeout=120)
+
+    out = sh([docker, "run", "--rm", IMAGE, "sh", "-c", "echo hi; id -un"]).split()
+    assert out == [b"hi", b"root"], out
+    for reg, login in ((env["DC_TEST_REGISTRY"], False), (env["DC_TEST_AUTH_REGISTRY"], True)):
+        ref = "%s/selftest/busybox:latest" % reg
+        sh([docker, "tag", IMAGE, ref])
+        if login:
+            sh([docker, "login", "--username", REGISTRY_USER, "--password-stdin", reg],
+               input=REGISTRY_PASSWORD.encode())
+        sh([docker, "push", ref])
+        sh([docker, "rmi", ref])
+        sh([docker, "pull", ref])
+        sh([docker, "rmi", ref])
+        if login:
+            sh([docker, "logout", reg])
+    assert stack._tls_ping(), "TLS /_ping failed"
+    assert stack._relay_ping(), "relay /_ping failed"
+    reply = sh([need("ssh"), "-F", env["DC_TEST_SSH_CONFIG"], "127.0.0.1", "docker", "system", "dial-stdio"],
+               input=b"GET /_ping HTTP/1.0\r\n\r\n")
+    assert reply.startswith(b"HTTP/1.0 200") and reply.endswith(b"OK"), reply
+    shutil.rmtree(cfg, ignore_errors=True)
+    log("selftest passed in %.1fs" % (time.monotonic() - t0))
+
+
+# --------------------------------------------------------------------------
+# subcommands
+
+
+def _install_signal_handlers() -> None:
+    def handler(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGHUP, handler)
+
+
+def _ignore_signals() -> None:
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, signal.SIG_IGN)
+
+
+def _teardown_and_report(stack: Stack) -> bool:
+    _ignore_signals()
+    t0 = time.monotonic()
+    problems = stack.teardown()
+    for p in problems:
+        log("teardown: %s" % p)
+    log("stopped in %.1fs" % (time.monotonic() - t0))
+    return not problems
+
+
+def _require_root() -> None:
+    if os.geteuid() != 0:
+        raise HarnessError("must run as root (it starts dockerd and uses network namespaces)")
+
+
+def _stop_child(child: "subprocess.Popen[bytes]", signum: int) -> None:
+    """Pass a signal on to CMD, give it time to clean up, then kill it."""
+    try:
+        if signum == signal.SIGINT:
+            # A terminal's ^C went to CMD as well; only repeat it if CMD
+            # did not react (the signal was sent to us alone).
+            try:
+                child.wait(timeout=2)
+                return
+            except subprocess.TimeoutExpired:
+                pass
+        child.send_signal(signum)
+        child.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+    except OSError:
+        pass
+
+
+def cmd_run(state: Optional[str], no_install: bool, do_selftest: bool, argv: List[str]) -> int:
+    if not argv:
+        raise HarnessError("run: no command given (run [--state DIR] -- CMD ARGS...)")
+    _require_root()
+    if not no_install:
+        ensure_installed()
+    if state is None:
+        state = tempfile.mkdtemp(prefix=os.path.basename(RUN_STATE_PREFIX), dir=os.path.dirname(RUN_STATE_PREFIX))
+    stack = Stack(state)
+    stack.prepare_dir()
+    _install_signal_handlers()
+    child: "Optional[subprocess.Popen[bytes]]" = None
+    rc = HARNESS_FAILED
+    try:
+        try:
+            stack.start()
+            if do_selftest:
+                selftest(stack)
+        except (HarnessError, AssertionError) as e:
+            log("startup failed: %s" % e)
+            log("dockerd log tail:\n%s" % tail(stack.logs / "dockerd.log"))
+            return HARNESS_FAILED
+        # CMD stays in our process group: a terminal's ^C reaches it directly.
+        try:
+            child = subprocess.Popen(argv, env=stack.cmd_env())
+        except OSError as e:
+            log("cannot run %s: %s" % (argv[0], e))
+            rc = 127
+            return rc
+        rc = child.wait()
+        child = None
+        return rc if rc >= 0 else 128 - rc
+    except Interrupted as e:
+        log("got signal %d, cleaning up" % e.signum)
+        rc = 128 + e.signum
+        if child is not None:
+            _ignore_signals()
+            _stop_child(child, e.signum)
+        return rc
+    finally:
+        ok = _teardown_and_report(stack)
+        if not ok and rc == 0:
+            sys.exit(HARNESS_FAILED)
+
+
+def cmd_start(state: str, no_install: bool) -> int:
+    _require_root()
+    if not no_install:
+        ensure_installed()
+    stack = Stack(state)
+    stack.prepare_dir()
+    _install_signal_handlers()
+    try:
+        stack.start()
+    except BaseException as e:
+        if isinstance(e, Interrupted):
+            log("got signal %d during startup, cleaning up" % e.signum)
+        else:
+            log("startup failed: %s" % e)
+            log("dockerd log tail:\n%s" % tail(stack.logs / "dockerd.log"))
+        _teardown_and_report(stack)
+        if isinstance(e, (HarnessError, Interrupted)):
+            return HARNESS_FAILED
+        raise
+    sys.stdout.write(stack.export_lines())
+    return 0
+
+
+def cmd_ensure(state: str, no_install: bool) -> int:
+    stack = Stack(state)
+    if stack.is_running():
+        sys.stdout.write(stack.export_lines())
+        return 0
+    return cmd_start(state, no_install)
+
+
+def _enter(stack: Stack) -> None:
+    _require_root()
+    if not stack.marker.exists():
+        raise HarnessError("no harness state in %s (run start first)" % stack.state)
+    rec = stack.recorded_pid("holder")
+    if rec is None or not alive(*rec):
+        raise HarnessError("the namespace holder of %s is gone; run stop, then start" % stack.state)
+    setns_net(rec[0])
+
+
+def cmd_exec(state: str, argv: List[str]) -> int:
+    if not argv:
+        raise HarnessError("exec: no command given (exec [--state DIR] -- CMD ARGS...)")
+    stack = Stack(state)
+    _enter(stack)
+    try:
+        os.execvpe(argv[0], argv, stack.cmd_env())
+    except OSError as e:
+        raise HarnessError("cannot run %s: %s" % (argv[0], e))
+    return 127  # not reached
+
+
+def cmd_env(state: str) -> int:
+    stack = Stack(state)
+    if stack.read_marker() is None:
+        raise HarnessError("no harness state in %s (run start first)" % stack.state)
+    sys.stdout.write(stack.export_lines())
+    return 0
+
+
+def cmd_selftest(state: str) -> int:
+    stack = Stack(state)
+    _enter(stack)
+    selftest(stack)
+    return 0
+
+
+def cmd_stop(state: str) -> int:
+    _require_root()
+    stack = Stack(state)
+    if not stack.state.exists():
+        log("nothing to stop in %s" % stack.state)
+        return 0
+    return 0 if _teardown_and_report(stack) else 1
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    if args_in[:1] == ["_relay"]:
+        return relay_main(args_in[1], int(args_in[2]), args_in[3])
+    cmd: List[str] = []
+    if "--" in args_in:
+        i = args_in.index("--")
+        args_in, cmd = args_in[:i], args_in[i + 1:]
+
+    default_state = os.environ.get("DC_TEST_STATE") or DEFAULT_STATE
+    parser = argparse.ArgumentParser(prog="privdaemon.py", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="sub", required=True)
+    p_run = sub.add_parser("run", help="start everything, run CMD inside, tear down")
+    p_run.add_argument("--state", default=None, help="state dir (default: a fresh %sXXXXXXXX)" % RUN_STATE_PREFIX)
+    p_run.add_argument("--no-install", action="store_true", help="never apt-get install")
+    p_run.add_argument("--selftest", action="store_true", help="check CLI/registries/ssh before CMD")
+    p_run.add_argument("cmd", nargs=argparse.REMAINDER)
+    for name, hlp in (("start", "start everything and leave it running"),
+                      ("ensure", "print the env of a running harness, starting one if needed"),
+                      ("stop", "stop everything and remove the state dir"),
+                      ("env", "print export lines"),
+                      ("selftest", "exercise a started harness"),
+                      ("exec", "run CMD inside a started harness")):
+        p = sub.add_parser(name, help=hlp)
+        p.add_argument("--state", default=default_state, help="state dir (default: %(default)s)")
+        if name in ("start", "ensure"):
+            p.add_argument("--no-install", action="store_true", help="never apt-get install")
+        if name == "exec":
+            p.add_argument("cmd", nargs=argparse.REMAINDER)
+    args = parser.parse_args(args_in)
+    cmd = cmd or list(getattr(args, "cmd", None) or [])
+    try:
+        if args.sub == "run":
+            return cmd_run(args.state, args.no_install, args.selftest, cmd)
+        if args.sub == "start":
+            return cmd_start(args.state, args.no_install)
+        if args.sub == "ensure":
+            return cmd_ensure(args.state, args.no_install)
+        if args.sub == "stop":
+            return cmd_stop(args.state)
+        if args.sub == "env":
+            return cmd_env(args.state)
+        if args.sub == "selftest":
+            return cmd_selftest(args.state)
+        if args.sub == "exec":
+            return cmd_exec(args.state, cmd)
+    except HarnessError as e:
+        log(str(e))
+        return HARNESS_FAILED
+    parser.error("unknown subcommand")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

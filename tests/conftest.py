@@ -1,0 +1,83 @@
+"""Shared fixtures: a clean environment for every test, and the private test daemon.
+
+The daemon's address is read once, at import, from what scripts/privdaemon.py exports
+(DOCKER_HOST, DOCKER_API_VERSION, DC_TEST_*); then every DOCKER_* variable is scrubbed for
+each test so that no test depends on the caller's environment by accident.
+
+A test that needs the daemon uses the ``client`` (or ``daemon``) fixture. When the daemon is
+not there it FAILS if DC_TEST_DAEMON or CI is set, and is skipped only on a developer's
+machine running without the harness; the count of such skips is printed as ``DAEMON-SKIPS: N``
+for scripts/test to check.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any, Callable, Iterator
+
+import pytest
+
+DAEMON_HOST = os.environ.get("DOCKER_HOST", "")
+API_VERSION = os.environ.get("DOCKER_API_VERSION") or None
+TEST_IMAGE = os.environ.get("DC_TEST_IMAGE", "dctest/busybox:latest")
+DAEMON_EXPECTED = bool(os.environ.get("DC_TEST_DAEMON") or os.environ.get("CI"))
+_DAEMON_SKIP_REASON = "no private test daemon (run the tests with scripts/test)"
+_daemon_state: dict[str, Any] = {}
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    for name in list(os.environ):
+        if name.startswith("DOCKER_"):
+            monkeypatch.delenv(name)
+    # An empty config dir: no test reads the developer's ~/.docker.
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path_factory.mktemp("docker-config")))
+
+
+def _daemon_error() -> str | None:
+    """None when the private daemon answers, else why not (checked once per session)."""
+    if "error" not in _daemon_state:
+        if not DAEMON_HOST or not os.environ.get("DC_TEST_DAEMON"):
+            _daemon_state["error"] = "DC_TEST_DAEMON/DOCKER_HOST not set"
+        else:
+            from docker_client import Client
+
+            try:
+                with Client(base_url=DAEMON_HOST, version="1.24", timeout=10) as c:
+                    c.ping()
+                _daemon_state["error"] = None
+            except Exception as exc:  # noqa: BLE001 - reported below
+                _daemon_state["error"] = f"the test daemon at {DAEMON_HOST} does not answer: {exc!r}"
+    return _daemon_state["error"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def daemon() -> str:
+    """The test daemon's address; fails (or, off CI and without the harness, skips) without it."""
+    error = _daemon_error()
+    if error is not None:
+        if DAEMON_EXPECTED:
+            pytest.fail(f"the private test daemon is required: {error}")
+        pytest.skip(_DAEMON_SKIP_REASON)
+    return DAEMON_HOST
+
+
+@pytest.fixture
+def client(daemon: str) -> Iterator[Any]:
+    """A Client for the test daemon at the API version of this tox environment."""
+    from docker_client import Client
+
+    with Client(base_url=daemon, version=API_VERSION) as c:
+        yield c
+
+
+@pytest.fixture
+def unique_name() -> Callable[[str], str]:
+    """Names no other test (or earlier run) uses: ``unique_name("vol")``."""
+    return lambda prefix="dctest": f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    skipped = terminalreporter.stats.get("skipped", [])
+    count = sum(1 for report in skipped if _DAEMON_SKIP_REASON in str(report.longrepr))
+    terminalreporter.write_line(f"DAEMON-SKIPS: {count}")

@@ -1,0 +1,121 @@
+"""Reading the environment and parsing daemon addresses."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from docker_client import TLSConfig, kwargs_from_env
+from docker_client.env import api_version_from_env, parse_address, parse_host
+from docker_client.errors import DockerException, InvalidArgument, TLSParameterError
+
+
+@pytest.mark.parametrize("addr, scheme, url", [
+    (None, "unix", "http+unix://%2Fvar%2Frun%2Fdocker.sock"),
+    ("", "unix", "http+unix://%2Fvar%2Frun%2Fdocker.sock"),
+    ("unix:///tmp/d.sock", "unix", "http+unix://%2Ftmp%2Fd.sock"),
+    ("/tmp/d.sock", "unix", "http+unix://%2Ftmp%2Fd.sock"),
+    ("tcp://127.0.0.1:2375", "http", "http://127.0.0.1:2375"),
+    ("tcp://example.com", "http", "http://example.com:2375"),
+    ("127.0.0.1:1234", "http", "http://127.0.0.1:1234"),
+    ("http://h:1/prefix/", "http", "http://h:1/prefix"),
+    ("https://h", "https", "https://h:2376"),
+    ("tcp://[::1]:2375", "http", "http://[::1]:2375"),
+    ("ssh://me@host:2222", "ssh", "http+docker://ssh"),
+])
+def test_parse_address(addr: str | None, scheme: str, url: str) -> None:
+    parsed = parse_address(addr)
+    assert (parsed.scheme, parsed.url) == (scheme, url)
+
+
+def test_tcp_with_tls_is_https() -> None:
+    assert parse_address("tcp://h", tls=True).url == "https://h:2376"
+    assert parse_host("tcp://h:5", tls=True) == "https://h:5"
+    assert parse_host("unix:///x.sock") == "http+unix:///x.sock"
+
+
+def test_ssh_address_parts() -> None:
+    parsed = parse_address("ssh://me@host:2222")
+    assert (parsed.user, parsed.host, parsed.port) == ("me", "host", 2222)
+    assert parse_address("ssh://host").port == 22
+
+
+@pytest.mark.parametrize("bad", ["ftp://h", "unix://", "tcp://h:notaport", "tcp://h:1?x=1", "npipe:////./pipe/x"])
+def test_bad_addresses_are_named(bad: str) -> None:
+    with pytest.raises(InvalidArgument) as info:
+        parse_address(bad)
+    assert bad in str(info.value)
+
+
+def _certs(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in ("ca.pem", "cert.pem", "key.pem"):
+        (directory / name).write_text("x")
+    return directory
+
+
+def test_kwargs_from_env_tls(tmp_path: Path) -> None:
+    certs = _certs(tmp_path / "certs")
+    params = kwargs_from_env({"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "1",
+                              "DOCKER_CERT_PATH": str(certs)})
+    assert params["base_url"] == "tcp://h:2376"
+    tls = params["tls"]
+    assert isinstance(tls, TLSConfig)
+    assert tls.verify is True
+    assert tls.cert == (str(certs / "cert.pem"), str(certs / "key.pem"))
+    assert tls.ca_cert == str(certs / "ca.pem")
+
+
+def test_empty_tls_verify_means_false_but_cert_path_enables_tls(tmp_path: Path) -> None:
+    certs = _certs(tmp_path / "certs")
+    params = kwargs_from_env({"DOCKER_TLS_VERIFY": "", "DOCKER_CERT_PATH": str(certs)})
+    assert params["tls"].verify is False
+    assert kwargs_from_env({"DOCKER_TLS_VERIFY": ""}) == {}
+
+
+def test_missing_cert_files_name_the_path(tmp_path: Path) -> None:
+    with pytest.raises(TLSParameterError) as info:
+        kwargs_from_env({"DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": str(tmp_path)})
+    assert str(tmp_path) in str(info.value)
+
+
+def test_plain_host_only() -> None:
+    assert kwargs_from_env({"DOCKER_HOST": "unix:///x"}) == {"base_url": "unix:///x"}
+    assert kwargs_from_env({}) == {}
+
+
+def test_api_version_is_not_a_kwarg_but_read_separately() -> None:
+    env = {"DOCKER_HOST": "tcp://h:1", "DOCKER_API_VERSION": "1.30"}
+    assert "version" not in kwargs_from_env(env)
+    assert api_version_from_env(env) == "1.30"
+    assert api_version_from_env({"DOCKER_API_VERSION": ""}) is None
+
+
+def _make_context(config_dir: Path, name: str, host: str, with_tls: bool) -> None:
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    meta = config_dir / "contexts" / "meta" / digest
+    meta.mkdir(parents=True)
+    (meta / "meta.json").write_text(json.dumps(
+        {"Name": name, "Endpoints": {"docker": {"Host": host, "SkipTLSVerify": False}}}))
+    if with_tls:
+        _certs(config_dir / "contexts" / "tls" / digest / "docker")
+
+
+def test_docker_context_from_env_and_config(tmp_path: Path) -> None:
+    _make_context(tmp_path, "remote", "tcp://10.1.2.3:2376", with_tls=True)
+    params = kwargs_from_env({"DOCKER_CONFIG": str(tmp_path), "DOCKER_CONTEXT": "remote"})
+    assert params["base_url"] == "tcp://10.1.2.3:2376"
+    assert params["tls"].verify is True
+    (tmp_path / "config.json").write_text(json.dumps({"currentContext": "remote"}))
+    assert kwargs_from_env({"DOCKER_CONFIG": str(tmp_path)})["base_url"] == "tcp://10.1.2.3:2376"
+    # DOCKER_HOST wins over any context
+    both = {"DOCKER_CONFIG": str(tmp_path), "DOCKER_CONTEXT": "remote", "DOCKER_HOST": "unix:///s"}
+    assert kwargs_from_env(both) == {"base_url": "unix:///s"}
+    assert kwargs_from_env({"DOCKER_CONFIG": str(tmp_path), "DOCKER_CONTEXT": "default"}) == {}
+
+
+def test_unknown_context_is_named(tmp_path: Path) -> None:
+    with pytest.raises(DockerException, match="'nope' not found"):
+        kwargs_from_env({"DOCKER_CONFIG": str(tmp_path), "DOCKER_CONTEXT": "nope"})

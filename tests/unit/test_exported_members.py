@@ -1,0 +1,32 @@
+"""The public surface, pinned: a change here is a change users see."""
+from __future__ import annotations
+
+import docker_client
+from docker_client import errors
+
+
+def test_top_level_exports() -> None:
+    assert sorted(docker_client.__all__) == sorted([
+        "APIClient", "Client", "TLSConfig", "__version__", "errors", "from_env",
+        "kwargs_from_env", "types", "utils",
+    ])
+    for name in docker_client.__all__:
+        assert hasattr(docker_client, name), name
+
+
+def test_docker_py_exception_names() -> None:
+    for name in ["APIError", "NotFound", "ImageNotFound", "InvalidVersion", "DockerException",
+                 "InvalidRepository", "InvalidConfigFile", "InvalidArgument", "DeprecatedMethod",
+                 "TLSParameterError", "NullResource", "ContainerError", "StreamParseError",
+                 "BuildError", "ImageLoadError", "MissingContextParameter", "ContextAlreadyExists",
+                 "ContextException", "ContextNotFound", "create_api_error_from_http_exception"]:
+        assert hasattr(errors, name), name
+    for name in dir(errors):
+        obj = getattr(errors, name)
+        if isinstance(obj, type) and issubclass(obj, Exception) and obj.__module__ == errors.__name__:
+            assert issubclass(obj, errors.DockerException), name
+
+
+def test_system_methods_have_docker_py_names() -> None:
+    for name in ["ping", "version", "info", "events", "df", "login", "reload_config"]:
+        assert callable(getattr(docker_client.Client, name)), name
