@@ -21,13 +21,17 @@ The unix socket is a filesystem path, so it is reachable from outside too.
 
 Subcommands (all need root)::
 
-    privdaemon.py run [--state DIR] [--no-install] [--selftest] -- CMD ARGS...
+    privdaemon.py run [--state DIR] [--no-install] [--selftest] [--keep-logs DIR] -- CMD ARGS...
     privdaemon.py start [--state DIR] [--no-install]   # prints export lines
     privdaemon.py exec [--state DIR] -- CMD ARGS...
     privdaemon.py env [--state DIR]
     privdaemon.py ensure [--state DIR] [--no-install]  # reuse or start
     privdaemon.py selftest [--state DIR]
     privdaemon.py stop [--state DIR]
+
+CMD gets DOCKER_HOST and the DC_TEST_* variables (see ``Stack.env``; ``env``
+prints them).  Besides those, STATE/ssh/known_hosts holds the sshd host key
+for clients that check it, and STATE/logs/ the services' logs.
 
 ``run`` uses a fresh ``/tmp/dct-XXXXXXXX`` state dir unless ``--state`` is
 given; the other subcommands default to ``$DC_TEST_STATE`` or
@@ -134,8 +138,11 @@ class Interrupted(BaseException):
 
 
 def log(msg: str) -> None:
-    sys.stderr.write("privdaemon: %s\n" % msg)
-    sys.stderr.flush()
+    try:
+        sys.stderr.write("privdaemon: %s\n" % msg)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass  # stderr gone (e.g. a pipe to a killed tee): keep tearing down
 
 
 # --------------------------------------------------------------------------
@@ -172,7 +179,7 @@ def alive(pid: int, start: Optional[int] = None) -> bool:
     return start is None or st[1] == start
 
 
-def net_ns_of(pid: "int | str") -> Optional[str]:
+def net_ns_of(pid: int | str) -> Optional[str]:
     try:
         return os.readlink("/proc/%s/ns/net" % pid)
     except OSError:
@@ -183,8 +190,9 @@ def setns_net(pid: int) -> None:
     """Move this (single-threaded) process into the network namespace of pid."""
     fd = os.open("/proc/%d/ns/net" % pid, os.O_RDONLY)
     try:
-        if hasattr(os, "setns"):  # Python 3.12+
-            os.setns(fd, CLONE_NEWNET)  # type: ignore[attr-defined]
+        py_setns = getattr(os, "setns", None)  # Python 3.12+
+        if py_setns is not None:
+            py_setns(fd, CLONE_NEWNET)
         else:
             libc = ctypes.CDLL(None, use_errno=True)
             if libc.setns(fd, CLONE_NEWNET) != 0:
@@ -199,10 +207,10 @@ def run_quiet(argv: Sequence[str], input: Optional[bytes] = None, env: Optional[
     """Run a helper command and return its stdout; raise HarnessError with its
     output on failure."""
     try:
-        p = subprocess.run(list(argv), input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           env=env, timeout=timeout, stdin=None if input is not None else subprocess.DEVNULL)
+        p = subprocess.run(list(argv), input=input, capture_output=True, env=env, timeout=timeout,
+                           stdin=None if input is not None else subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
-        raise HarnessError("timed out after %ss: %s" % (timeout, " ".join(argv)))
+        raise HarnessError("timed out after %ss: %s" % (timeout, " ".join(argv))) from None
     if p.returncode != 0:
         raise HarnessError("command failed (exit %d): %s\n%s%s" % (
             p.returncode, " ".join(shlex.quote(a) for a in argv), p.stdout.decode("utf-8", "replace"),
@@ -266,6 +274,25 @@ def _service_pids() -> Dict[int, str]:
     return out
 
 
+def _looks_like_system_service(pid: int, comm: str) -> bool:
+    """Started the way Debian's init scripts start it (not by a harness, which
+    always passes its own config/data paths)?"""
+    try:
+        args = Path("/proc/%d/cmdline" % pid).read_bytes().decode("utf-8", "replace").split("\0")
+    except OSError:
+        return False
+    if comm == "dockerd":
+        return "--data-root" not in args
+    if comm == "containerd":
+        return not any(a.startswith("/") and not a.startswith(("/run/", "/var/run/", "/etc/"))
+                       for a in args[1:])
+    if comm in ("docker-registry", "registry"):
+        return "/etc/docker/registry/config.yml" in args
+    # sshd rewrites its title: "sshd: /usr/sbin/sshd -D -f CFG [listener] ..."
+    words = " ".join(args).split()
+    return "-f" not in words and "[listener]" in words
+
+
 def ensure_installed() -> None:
     missing = missing_packages()
     if not missing:
@@ -281,7 +308,7 @@ def ensure_installed() -> None:
     policy = Path("/usr/sbin/policy-rc.d")
     own_policy = not policy.exists()
     if own_policy:
-        policy.write_text("#!/bin/sh\n# temporary, written by docker_client scripts/privdaemon.py\nexit 101\n")
+        policy.write_text("#!/bin/sh\n# temporary, from docker_client's scripts/privdaemon.py\nexit 101\n")
         policy.chmod(0o755)
     before = _service_pids()
     try:
@@ -297,7 +324,7 @@ def ensure_installed() -> None:
         # Anything of these names that appeared during the install was started
         # by a maintainer script on our behalf: stop it.
         for pid, comm in _service_pids().items():
-            if pid not in before:
+            if pid not in before and _looks_like_system_service(pid, comm):
                 log("stopping %s (pid %d) started by the package install" % (comm, pid))
                 _kill_and_wait(pid, None, 10)
     still = missing_packages()
@@ -409,7 +436,7 @@ def relay_main(host: str, port: int, unix_path: str) -> int:
 
 
 class Stack:
-    def __init__(self, state: "str | Path") -> None:
+    def __init__(self, state: str | Path) -> None:
         self.state = Path(os.path.abspath(str(state)))
         self.procs: Dict[str, subprocess.Popen] = {}  # type: ignore[type-arg]
         self.timings: List[Tuple[str, float]] = []
@@ -502,7 +529,8 @@ class Stack:
                 and ping_unix(str(self.sock)))
 
     # starting ----------------------------------------------------------
-    def spawn(self, name: str, argv: Sequence[str], env: Optional[Dict[str, str]] = None) -> "subprocess.Popen[bytes]":
+    def spawn(self, name: str, argv: Sequence[str],
+              env: Optional[Dict[str, str]] = None) -> subprocess.Popen[bytes]:
         self.logs.mkdir(exist_ok=True)
         with open(str(self.logs / ("%s.log" % name)), "ab") as logf:
             p = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
@@ -531,7 +559,7 @@ class Stack:
         st.mkdir(parents=True, exist_ok=True)
         st.chmod(0o711)
         self.write_marker(created=time.time(), creator_pid=os.getpid())
-        for sub in ("logs", "pids", "certs", "ssh", "data", "exec", "registry", "registry-auth", "docker-config"):
+        for sub in ("logs", "pids", "certs", "ssh", "data", "exec", "registry", "registry-auth"):
             (st / sub).mkdir(exist_ok=True)
 
     def start_holder(self) -> int:
@@ -631,13 +659,15 @@ class Stack:
         run_quiet([openssl, "req"] + common + ["-x509", "-new", "-key", str(d / "ca-key.pem"), "-sha256",
                   "-days", "3650", "-subj", "/CN=docker_client test CA", "-extensions", "v3_ca",
                   "-out", str(d / "ca.pem")], env=env)
-        for name, cn, ext, key, cert in (("server", "localhost", "v3_server", "server-key.pem", "server-cert.pem"),
-                                         ("client", "dctest-client", "v3_client", "key.pem", "cert.pem")):
+        for name, cn, ext, key, cert in (
+                ("server", "localhost", "v3_server", "server-key.pem", "server-cert.pem"),
+                ("client", "dctest-client", "v3_client", "key.pem", "cert.pem")):
             csr = d / ("%s.csr" % name)
             run_quiet([openssl, "req"] + common + ["-new", "-key", str(d / key), "-sha256",
                       "-subj", "/CN=%s" % cn, "-out", str(csr)], env=env)
+            serial = str(int.from_bytes(os.urandom(8), "big"))
             run_quiet([openssl, "x509", "-req", "-in", str(csr), "-CA", str(d / "ca.pem"),
-                       "-CAkey", str(d / "ca-key.pem"), "-set_serial", str(int.from_bytes(os.urandom(8), "big")),
+                       "-CAkey", str(d / "ca-key.pem"), "-set_serial", serial,
                        "-days", "3650", "-sha256", "-extfile", str(cnf), "-extensions", ext,
                        "-out", str(d / cert)], env=env)
             csr.unlink()
@@ -698,7 +728,8 @@ class Stack:
 
     def _relay_ping(self) -> bool:
         try:
-            return http_get(http.client.HTTPConnection("127.0.0.1", PLAIN_PORT, timeout=3), "/_ping") == (200, b"OK")
+            conn = http.client.HTTPConnection("127.0.0.1", PLAIN_PORT, timeout=3)
+            return http_get(conn, "/_ping") == (200, b"OK")
         except (OSError, http.client.HTTPException):
             return False
 
@@ -728,7 +759,8 @@ class Stack:
                 if applet != "busybox" and "/" not in applet:
                     tar.addfile(entry("bin/" + applet, tarfile.SYMTYPE, 0o777, link="busybox"))
             for name, text in (
-                ("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"),
+                ("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
+                               "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"),
                 ("etc/group", "root:x:0:\nnobody:x:65534:\n"),
             ):
                 data = text.encode()
@@ -750,7 +782,7 @@ class Stack:
         finally:
             conn.close()
         if r.status != 200:
-            raise HarnessError("image import failed: HTTP %d %s" % (r.status, body[:500]))
+            raise HarnessError("image import failed: HTTP %d %r" % (r.status, body[:500]))
         for line in body.splitlines():
             try:
                 msg = json.loads(line)
@@ -758,15 +790,17 @@ class Stack:
                 continue
             if isinstance(msg, dict) and msg.get("error"):
                 raise HarnessError("image import failed: %s" % msg["error"])
-        status, info = http_get(UnixHTTPConnection(str(self.sock)), "/v%s/images/%s/json" % (API_VERSION, IMAGE))
+        status, info = http_get(UnixHTTPConnection(str(self.sock)),
+                                "/v%s/images/%s/json" % (API_VERSION, IMAGE))
         if status != 200 or json.loads(info)["Config"]["Cmd"] != ["sh"]:
-            raise HarnessError("imported image %s looks wrong: %d %s" % (IMAGE, status, info[:300]))
+            raise HarnessError("imported image %s looks wrong: %d %r" % (IMAGE, status, info[:300]))
 
     # registries --------------------------------------------------------
     def start_registries(self) -> None:
         reg = need("docker-registry")
         htpasswd = self.state / "registry-auth" / "htpasswd"
-        htpasswd.write_bytes(run_quiet([need("htpasswd"), "-Bbn", REGISTRY_USER, REGISTRY_PASSWORD]).strip() + b"\n")
+        line = run_quiet([need("htpasswd"), "-Bbn", REGISTRY_USER, REGISTRY_PASSWORD]).strip()
+        htpasswd.write_bytes(line + b"\n")
         for name, port, auth in (("registry", REGISTRY_PORT, ""),
                                  ("registry-auth", AUTH_REGISTRY_PORT,
                                   "auth:\n  htpasswd:\n    realm: dctest-realm\n    path: %s\n" % htpasswd)):
@@ -892,7 +926,7 @@ class Stack:
         """SIGKILL running containers first: on SIGTERM dockerd would give
         each of them its full stop timeout (10 s by default)."""
         rec = self.recorded_pid("dockerd")
-        if rec is None or not alive(*rec):
+        if rec is None or not alive(*rec) or not ping_unix(str(self.sock)):
             return
         api = "/v%s/containers" % API_VERSION
         try:
@@ -981,7 +1015,7 @@ def _unescape_mount(s: str) -> str:
 
 
 def _kill_and_wait(pid: int, start: Optional[int], timeout: float,
-                   popen: "Optional[subprocess.Popen[bytes]]" = None) -> None:
+                   popen: Optional[subprocess.Popen[bytes]] = None) -> None:
     """SIGTERM pid (if it is still the process we started), SIGKILL after timeout."""
     for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
         if not alive(pid, start):
@@ -1098,7 +1132,13 @@ def _require_root() -> None:
         raise HarnessError("must run as root (it starts dockerd and uses network namespaces)")
 
 
-def _stop_child(child: "subprocess.Popen[bytes]", signum: int) -> None:
+def _report_startup_failure(stack: Stack, e: BaseException) -> None:
+    log("startup failed: %s" % e)
+    if "--- dockerd.log ---" not in str(e):
+        log("dockerd log tail:\n%s" % tail(stack.logs / "dockerd.log"))
+
+
+def _stop_child(child: subprocess.Popen[bytes], signum: int) -> None:
     """Pass a signal on to CMD, give it time to clean up, then kill it."""
     try:
         if signum == signal.SIGINT:
@@ -1118,18 +1158,20 @@ def _stop_child(child: "subprocess.Popen[bytes]", signum: int) -> None:
         pass
 
 
-def cmd_run(state: Optional[str], no_install: bool, do_selftest: bool, argv: List[str]) -> int:
+def cmd_run(state: Optional[str], no_install: bool, do_selftest: bool, argv: List[str],
+            keep_logs: Optional[str] = None) -> int:
     if not argv:
         raise HarnessError("run: no command given (run [--state DIR] -- CMD ARGS...)")
     _require_root()
     if not no_install:
         ensure_installed()
     if state is None:
-        state = tempfile.mkdtemp(prefix=os.path.basename(RUN_STATE_PREFIX), dir=os.path.dirname(RUN_STATE_PREFIX))
+        state = tempfile.mkdtemp(prefix=os.path.basename(RUN_STATE_PREFIX),
+                                 dir=os.path.dirname(RUN_STATE_PREFIX))
     stack = Stack(state)
     stack.prepare_dir()
     _install_signal_handlers()
-    child: "Optional[subprocess.Popen[bytes]]" = None
+    child: Optional[subprocess.Popen[bytes]] = None
     rc = HARNESS_FAILED
     try:
         try:
@@ -1137,8 +1179,7 @@ def cmd_run(state: Optional[str], no_install: bool, do_selftest: bool, argv: Lis
             if do_selftest:
                 selftest(stack)
         except (HarnessError, AssertionError) as e:
-            log("startup failed: %s" % e)
-            log("dockerd log tail:\n%s" % tail(stack.logs / "dockerd.log"))
+            _report_startup_failure(stack, e)
             return HARNESS_FAILED
         # CMD stays in our process group: a terminal's ^C reaches it directly.
         try:
@@ -1158,6 +1199,9 @@ def cmd_run(state: Optional[str], no_install: bool, do_selftest: bool, argv: Lis
             _stop_child(child, e.signum)
         return rc
     finally:
+        if keep_logs:
+            shutil.copytree(str(stack.logs), keep_logs, dirs_exist_ok=True)
+            log("logs copied to %s" % keep_logs)
         ok = _teardown_and_report(stack)
         if not ok and rc == 0:
             sys.exit(HARNESS_FAILED)
@@ -1176,8 +1220,7 @@ def cmd_start(state: str, no_install: bool) -> int:
         if isinstance(e, Interrupted):
             log("got signal %d during startup, cleaning up" % e.signum)
         else:
-            log("startup failed: %s" % e)
-            log("dockerd log tail:\n%s" % tail(stack.logs / "dockerd.log"))
+            _report_startup_failure(stack, e)
         _teardown_and_report(stack)
         if isinstance(e, (HarnessError, Interrupted)):
             return HARNESS_FAILED
@@ -1212,7 +1255,7 @@ def cmd_exec(state: str, argv: List[str]) -> int:
     try:
         os.execvpe(argv[0], argv, stack.cmd_env())
     except OSError as e:
-        raise HarnessError("cannot run %s: %s" % (argv[0], e))
+        raise HarnessError("cannot run %s: %s" % (argv[0], e)) from None
     return 127  # not reached
 
 
@@ -1250,12 +1293,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         args_in, cmd = args_in[:i], args_in[i + 1:]
 
     default_state = os.environ.get("DC_TEST_STATE") or DEFAULT_STATE
-    parser = argparse.ArgumentParser(prog="privdaemon.py", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="privdaemon.py", description=(__doc__ or "").split("\n\n")[0])
     sub = parser.add_subparsers(dest="sub", required=True)
     p_run = sub.add_parser("run", help="start everything, run CMD inside, tear down")
-    p_run.add_argument("--state", default=None, help="state dir (default: a fresh %sXXXXXXXX)" % RUN_STATE_PREFIX)
+    p_run.add_argument("--state", default=None,
+                       help="state dir (default: a fresh %sXXXXXXXX)" % RUN_STATE_PREFIX)
     p_run.add_argument("--no-install", action="store_true", help="never apt-get install")
     p_run.add_argument("--selftest", action="store_true", help="check CLI/registries/ssh before CMD")
+    p_run.add_argument("--keep-logs", metavar="DIR", help="copy the services' logs to DIR at the end")
     p_run.add_argument("cmd", nargs=argparse.REMAINDER)
     for name, hlp in (("start", "start everything and leave it running"),
                       ("ensure", "print the env of a running harness, starting one if needed"),
@@ -1273,7 +1318,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     cmd = cmd or list(getattr(args, "cmd", None) or [])
     try:
         if args.sub == "run":
-            return cmd_run(args.state, args.no_install, args.selftest, cmd)
+            return cmd_run(args.state, args.no_install, args.selftest, cmd, args.keep_logs)
         if args.sub == "start":
             return cmd_start(args.state, args.no_install)
         if args.sub == "ensure":

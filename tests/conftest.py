@@ -46,7 +46,7 @@ def _daemon_error() -> str | None:
                 with Client(base_url=DAEMON_HOST, version="1.24", timeout=10) as c:
                     c.ping()
                 _daemon_state["error"] = None
-            except Exception as exc:  # noqa: BLE001 - reported below
+            except Exception as exc:
                 _daemon_state["error"] = f"the test daemon at {DAEMON_HOST} does not answer: {exc!r}"
     return _daemon_state["error"]  # type: ignore[no-any-return]
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
-from typing import Any, Iterable, Literal, overload
+from typing import Any, Iterable, Literal, Union, overload
 
 from .. import auth, streams
 from ..utils.convert import convert_filters, to_timestamp
 from ._base import ApiMixin
+
+_Time = Union[datetime, float, str, None]
 
 _PING_HEADERS = {
     "Api-Version": "ApiVersion",
@@ -78,15 +80,14 @@ class SystemApiMixin(ApiMixin):
         return self._result(self._get(self._url("/system/df"), params=params), json=True)  # type: ignore[no-any-return]
 
     @overload
-    def events(self, since: datetime | float | str | None = ..., until: datetime | float | str | None = ...,
-               filters: dict[str, Any] | None = ..., decode: Literal[True] = ...) -> streams.Stream[dict[str, Any]]: ...
+    def events(self, since: _Time = ..., until: _Time = ..., filters: dict[str, Any] | None = ...,
+               *, decode: Literal[True]) -> streams.Stream[dict[str, Any]]: ...
 
     @overload
-    def events(self, since: datetime | float | str | None = ..., until: datetime | float | str | None = ...,
-               filters: dict[str, Any] | None = ..., decode: Literal[False, None] = ...) -> streams.Stream[bytes]: ...
+    def events(self, since: _Time = ..., until: _Time = ..., filters: dict[str, Any] | None = ...,
+               decode: Literal[False, None] = ...) -> streams.Stream[bytes]: ...
 
-    def events(self, since: datetime | float | str | None = None,
-               until: datetime | float | str | None = None,
+    def events(self, since: _Time = None, until: _Time = None,
                filters: dict[str, Any] | None = None, decode: bool | None = None) -> streams.Stream[Any]:
         """The daemon's events as they happen (``GET /events``).
 

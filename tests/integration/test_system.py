@@ -9,9 +9,8 @@ import pytest
 
 from docker_client import Client, errors, versions
 
-from .conftest import env_or_fail
-
 from ..conftest import API_VERSION
+from .conftest import env_or_fail
 
 
 def test_ping_version_info(client: Client) -> None:
@@ -194,3 +193,12 @@ def test_connections_are_reused_and_released(client: Client) -> None:
         with client.events(since=0, until=1):
             pass
     assert open_fds() <= before + 1
+
+
+def test_client_fixture_uses_this_environments_version(client: Client) -> None:
+    seen: list[str] = []
+    client.hooks["response"].append(lambda r, *a, **k: seen.append(r.request.path_url))
+    client.info()
+    expected = API_VERSION or "1.41"
+    assert client.api_version == expected
+    assert seen[-1] == f"/v{expected}/info"

@@ -26,9 +26,10 @@ Endings (``Reply.end``):
   server stops); :attr:`SockServer.client_closed` is set when the client does.
 
 Replies are used in order, one per request, whatever connection it arrives on; once
-the script is used up, further connections are closed at once. The server handles
-one connection at a time. Stopping it (``stop()`` or leaving the ``with`` block)
-closes every socket it opened and joins its thread, so nothing leaks under
+the script is used up, further requests get their connection closed at once. Each
+connection is served by a thread of its own, so a client may hold one connection
+open while it opens another. Stopping the server (``stop()`` or leaving the ``with``
+block) closes every socket it opened and joins its threads, so nothing leaks under
 ``-W error``.
 """
 from __future__ import annotations
@@ -114,7 +115,7 @@ class Request:
 
 
 class SockServer:
-    """A thread answering requests with scripted raw bytes (see the module docstring).
+    """Threads answering requests with scripted raw bytes (see the module docstring).
 
     Args:
         *replies: the replies, in the order requests arrive.
@@ -122,20 +123,23 @@ class SockServer:
 
     Attributes:
         requests: each request received, in order.
+        connections: how many connections were accepted.
         client_closed: set when the client closes a connection the server was holding
             or keeping open (or breaks it while the server writes).
-        errors: unexpected exceptions from the server thread (tests may assert it is empty).
+        errors: unexpected exceptions from the server threads (tests may assert it is empty).
     """
 
     def __init__(self, *replies: Reply, unix_path: str | None = None) -> None:
         self._replies = list(replies)
         self._unix_path = unix_path
         self.requests: list[Request] = []
+        self.connections = 0
         self.client_closed = threading.Event()
         self.errors: list[BaseException] = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._conn: socket.socket | None = None
+        self._open: set[socket.socket] = set()
+        self._handlers: list[threading.Thread] = []
         if unix_path is not None:
             self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         else:
@@ -150,7 +154,7 @@ class SockServer:
         except BaseException:
             self._listener.close()
             raise
-        self._thread = threading.Thread(target=self._serve, name="SockServer", daemon=True)
+        self._thread = threading.Thread(target=self._accept, name="SockServer", daemon=True)
         self._started = False
 
     # -- public API -------------------------------------------------------------------
@@ -177,15 +181,17 @@ class SockServer:
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop the thread and close every socket; idempotent."""
+        """Stop the threads and close every socket; idempotent."""
         self._stop.set()
         if self._started:
             self._thread.join(timeout)
-            if self._thread.is_alive():  # pragma: no cover - a stuck test
-                self.errors.append(RuntimeError("SockServer thread did not stop"))
+        for handler in list(self._handlers):
+            handler.join(timeout)
+        if self._thread.is_alive() or any(h.is_alive() for h in self._handlers):  # pragma: no cover
+            self.errors.append(RuntimeError("a SockServer thread did not stop"))
         with self._lock:
-            conn, self._conn = self._conn, None
-        if conn is not None:
+            leftovers, self._open = self._open, set()
+        for conn in leftovers:  # pragma: no cover - only if a thread is stuck
             conn.close()
         self._listener.close()
         if self._unix_path is not None:
@@ -200,9 +206,9 @@ class SockServer:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    # -- the thread -------------------------------------------------------------------
+    # -- the threads ------------------------------------------------------------------
 
-    def _serve(self) -> None:
+    def _accept(self) -> None:
         while not self._stop.is_set():
             try:
                 conn, _ = self._listener.accept()
@@ -211,16 +217,26 @@ class SockServer:
             except OSError:
                 return  # listener closed
             with self._lock:
-                self._conn = conn
-            try:
-                conn.settimeout(_POLL_SECONDS)
-                self._handle(conn)
-            except BaseException as exc:  # pragma: no cover - reported to the test
-                self.errors.append(exc)
-            finally:
-                with self._lock:
-                    self._conn = None
-                conn.close()
+                self._open.add(conn)
+                self.connections += 1
+            handler = threading.Thread(target=self._serve, args=(conn,), name="SockServer-conn", daemon=True)
+            self._handlers.append(handler)
+            handler.start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            conn.settimeout(_POLL_SECONDS)
+            self._handle(conn)
+        except BaseException as exc:  # pragma: no cover - reported to the test
+            self.errors.append(exc)
+        finally:
+            with self._lock:
+                self._open.discard(conn)
+            conn.close()
+
+    def _next_reply(self) -> Reply | None:
+        with self._lock:
+            return self._replies.pop(0) if self._replies else None
 
     def _handle(self, conn: socket.socket) -> None:
         buffered = b""
@@ -230,9 +246,9 @@ class SockServer:
                 return
             request, buffered = received
             self.requests.append(request)
-            if not self._replies:
+            reply = self._next_reply()
+            if reply is None:
                 return
-            reply = self._replies.pop(0)
             if not self._send(conn, reply.parts):
                 self.client_closed.set()
                 return
