@@ -17,7 +17,13 @@ from typing import IO, Any, Callable, Generator, Generic, Iterable, Iterator, No
 import requests
 
 from .constants import STREAM_HEADER_SIZE_BYTES, STREAM_READ_SIZE
-from .errors import DockerException, StreamInterrupted, StreamParseError, translate_transport_errors
+from .errors import (
+    DockerException,
+    DockerTimeout,
+    StreamInterrupted,
+    StreamParseError,
+    translate_transport_errors,
+)
 
 __all__ = [
     "STDERR", "STDIN", "STDOUT", "SYSTEMERR", "CancellableStream", "Stream", "collect", "demux",
@@ -46,8 +52,9 @@ def iter_raw(response: requests.Response, chunk_size: int = STREAM_READ_SIZE) ->
 
     Works for chunked bodies, bodies with a ``Content-Length``, bodies read until the
     daemon closes the connection, and the raw connection behind a ``101`` upgrade
-    (attach/exec with ``Upgrade: tcp``). Each item is what one read returned (never
-    empty, at most ``chunk_size`` bytes): no read waits to fill a block.
+    (attach/exec with ``Upgrade: tcp``). Each item is what one read returned: an HTTP
+    chunk, or what the socket had (never empty, at most ``chunk_size`` bytes); no read
+    waits to fill a block.
 
     Args:
         response: a response opened with ``stream=True`` whose body has not been read.
@@ -169,6 +176,8 @@ def _where(response: requests.Response) -> str:
 def _raise_mid_stream(where: str) -> NoReturn:
     """Raise the exception being handled as ours: a broken connection is StreamInterrupted."""
     exc = sys.exc_info()[1]
+    if isinstance(exc, socket.timeout) and not isinstance(exc, TimeoutError):  # Python 3.9
+        raise DockerTimeout(f"the Docker daemon at {where} did not answer in time") from exc
     if isinstance(exc, (http.client.HTTPException, OSError)) and not isinstance(
             exc, (TimeoutError, requests.RequestException, DockerException)):
         raise StreamInterrupted(f"the connection to {where} broke in mid-stream: {exc!r}") from exc
@@ -379,11 +388,11 @@ def iter_frames(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
     held_size = 0
     offset = 0  # stream offset of the current chunk, for messages
     for chunk in chunks:
+        if type(chunk) is not bytes:
+            chunk = bytes(chunk)
         size = len(chunk)
         if not size:
             continue
-        if type(chunk) is not bytes:
-            chunk = bytes(chunk)
         pos = 0
         run_stream = -1  # the stream of `run`: payloads to yield as one item
         run: list[bytes] = []

@@ -26,9 +26,14 @@ FEATURES: dict[str, str] = {
     "POST /containers/{id}/stop signal": "1.42",
     "POST /containers/{id}/restart signal": "1.42",
     "POST /containers/{id}/wait condition": "1.30",
-    "PUT /containers/{id}/archive copyUIDGID": "1.41",
+    "PUT /containers/{id}/archive copyUIDGID": "1.30",  # CHANGELOG v1.30, not 1.41
     "POST /containers/create platform": "1.41",
     "POST /exec/{id}/start ConsoleSize": "1.42",
+    # containers (api/container.py)
+    "GET /containers/{id}/logs until": "1.35",
+    "GET /containers/{id}/stats one-shot": "1.41",
+    # the logs Content-Type tells a TTY's raw stream from frames for requests of 1.42+
+    "GET /containers/{id}/logs Content-Type": "1.42",
     # images
     "POST /images/prune": "1.25",
     "GET /distribution/{name}/json": "1.30",
@@ -56,6 +61,44 @@ FEATURES: dict[str, str] = {
     "GET /tasks/{id}/logs": "1.29",
     "POST /services/{id}/update rollback": "1.28",
     "GET /plugins filters": "1.28",
+    # container config (types)
+    # HostConfig fields (CHANGELOG.md; the spec where it says nothing, as noted)
+    "POST /containers/create AutoRemove": "1.25",
+    "POST /containers/create Init": "1.25",
+    "POST /containers/create InitPath": "1.25",  # and gone from 1.29
+    "POST /containers/create CpuRealtimePeriod": "1.25",
+    "POST /containers/create CpuRealtimeRuntime": "1.25",
+    "POST /containers/create CpuCount": "1.25",
+    "POST /containers/create NanoCpus": "1.25",
+    "POST /containers/create Runtime": "1.25",  # docker-py; first in the v1.25 spec
+    "POST /containers/create Cgroup": "1.25",  # first in the v1.25 spec
+    "POST /containers/create Mounts": "1.25",
+    "POST /containers/create DeviceCgroupRules": "1.28",
+    "POST /containers/create MaskedPaths": "1.38",  # first in the v1.38 spec
+    "POST /containers/create ReadonlyPaths": "1.38",  # first in the v1.38 spec
+    "POST /containers/create DeviceRequests": "1.40",
+    "POST /containers/create KernelMemoryTCP": "1.40",  # and gone from 1.52
+    "POST /containers/create CgroupnsMode": "1.41",
+    "POST /containers/create ConsoleSize": "1.42",  # Windows-only before 1.42
+    "POST /containers/create Annotations": "1.43",
+    # fields of HostConfig.Mounts entries
+    "POST /containers/create Mounts-Consistency": "1.28",
+    "POST /containers/create Mounts-BindOptions-NonRecursive": "1.40",
+    "POST /containers/create Mounts-BindOptions-CreateMountpoint": "1.42",
+    "POST /containers/create Mounts-Type-cluster": "1.42",
+    "POST /containers/create Mounts-BindOptions-ReadOnlyNonRecursive": "1.44",
+    "POST /containers/create Mounts-BindOptions-ReadOnlyForceRecursive": "1.44",
+    "POST /containers/create Mounts-VolumeOptions-Subpath": "1.45",
+    "POST /containers/create Mounts-TmpfsOptions-Options": "1.46",
+    "POST /containers/create Mounts-Type-image": "1.48",
+    # container Config, Healthcheck and NetworkingConfig fields
+    "POST /containers/create StopTimeout": "1.25",
+    "POST /containers/create Healthcheck-StartPeriod": "1.29",
+    "POST /containers/create Healthcheck-StartInterval": "1.44",
+    "POST /containers/create EndpointsConfig-DriverOpts": "1.32",
+    "POST /containers/create EndpointsConfig-MacAddress": "1.44",
+    "POST /containers/create EndpointsConfig-multiple": "1.44",
+    "POST /containers/create EndpointsConfig-GwPriority": "1.48",
 }
 
 

@@ -2,5 +2,21 @@
 from __future__ import annotations
 
 from ..streams import CancellableStream
+from .containers import (
+    ContainerConfig,
+    DeviceRequest,
+    DriverConfig,
+    HostConfig,
+    LogConfig,
+    Mount,
+    RestartPolicy,
+    Ulimit,
+)
+from .healthcheck import Healthcheck
+from .networks import EndpointConfig, IPAMConfig, IPAMPool, NetworkingConfig
 
-__all__ = ["CancellableStream"]
+__all__ = [
+    "CancellableStream", "ContainerConfig", "DeviceRequest", "DriverConfig", "EndpointConfig",
+    "HostConfig", "Healthcheck", "IPAMConfig", "IPAMPool", "LogConfig", "Mount", "NetworkingConfig",
+    "RestartPolicy", "Ulimit",
+]

@@ -3,9 +3,22 @@ from __future__ import annotations
 
 from ..env import kwargs_from_env, parse_host
 from ..versions import version_gte, version_lt
+from .containers import (
+    convert_port_bindings,
+    convert_tmpfs_mounts,
+    convert_volume_binds,
+    format_extra_hosts,
+    normalize_links,
+    parse_devices,
+    parse_env_file,
+    split_command,
+)
 from .convert import convert_filters, datetime_to_timestamp, format_environment, parse_bytes
 
 __all__ = [
     "convert_filters", "datetime_to_timestamp", "format_environment", "kwargs_from_env",
     "parse_bytes", "parse_host", "version_gte", "version_lt",
+    # container settings
+    "convert_port_bindings", "convert_tmpfs_mounts", "convert_volume_binds", "format_extra_hosts",
+    "normalize_links", "parse_devices", "parse_env_file", "split_command",
 ]

@@ -10,7 +10,8 @@ import re
 import shlex
 from typing import Any, Iterable, Mapping, Union
 
-from ..errors import InvalidArgument
+from .. import versions
+from ..errors import InvalidArgument, InvalidVersion
 
 __all__ = [
     "convert_port_bindings", "convert_tmpfs_mounts", "convert_volume_binds", "format_extra_hosts",
@@ -33,6 +34,31 @@ _HOST_PORT = re.compile(r"^(?:\d+(?:-\d+)?)?$")
 # A Windows path somewhere in a bind ("C:\data:C:\data", "c:/x:d:/y", \\.\pipe\...): the daemon
 # parses those its own way, so they are passed on unchecked.
 _WINDOWS_PATH = re.compile(r"(?:^|:)[A-Za-z]:[\\/]|\\")
+
+
+def require_param(version: str, feature: str, param: str) -> None:
+    """``versions.require`` for a builder's argument: the error names the argument too.
+
+    Raises:
+        InvalidVersion: ``version`` is malformed or older than ``feature`` (a key of
+            ``versions.FEATURES``) needs.
+    """
+    try:
+        versions.require(feature, version)
+    except InvalidVersion as exc:
+        raise InvalidVersion(f"{param}: {exc}") from None
+
+
+def require_before(version: str, removed_in: str, what: str, instead: str) -> None:
+    """Raise unless ``version`` is older than ``removed_in``, the API version that dropped ``what``.
+
+    Raises:
+        InvalidVersion: naming what was removed, when, and what to use instead.
+    """
+    if versions.version_gte(version, removed_in):
+        raise InvalidVersion(
+            f"{what} was removed in API version {removed_in}; this client is using {version}: {instead}"
+        )
 
 
 def _text(value: PathLike) -> str:
@@ -110,7 +136,8 @@ def convert_port_bindings(port_bindings: Mapping[Any, Any]) -> dict[str, list[di
 
     Example:
         >>> convert_port_bindings({80: 8080, "53/udp": ("127.0.0.1", 53)})
-        {'80/tcp': [{'HostIp': '', 'HostPort': '8080'}], '53/udp': [{'HostIp': '127.0.0.1', 'HostPort': '53'}]}
+        {'80/tcp': [{'HostIp': '', 'HostPort': '8080'}],
+         '53/udp': [{'HostIp': '127.0.0.1', 'HostPort': '53'}]}
     """
     if not isinstance(port_bindings, Mapping):
         raise InvalidArgument(
@@ -168,7 +195,7 @@ def check_bind(spec: Any) -> str:
     if not parts[0] or len(parts) > 3:
         raise InvalidArgument(f"invalid bind {spec!r}: expected 'host-src:container-dest[:options]'")
     if len(parts) == 2 and valid_mount_mode(parts[1]):
-        raise InvalidArgument(f"invalid bind {spec!r}: a volume with options needs a source and a destination")
+        raise InvalidArgument(f"invalid bind {spec!r}: options need a source and a destination")
     mode = parts[2] if len(parts) == 3 else ""
     target = parts[0] if len(parts) == 1 else parts[1]
     if not target.startswith("/"):
@@ -383,7 +410,7 @@ def split_command(command: str) -> list[str]:
         raise InvalidArgument(f"cannot split command {command!r}: {exc}") from None
 
 
-def parse_env_file(env_file: Union[str, "os.PathLike[str]"]) -> dict[str, str]:
+def parse_env_file(env_file: Union[str, os.PathLike[str]]) -> dict[str, str]:
     """Read a ``KEY=value`` file, one variable a line; blank lines and ``#`` comments skipped.
 
     Raises:

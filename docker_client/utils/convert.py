@@ -45,7 +45,10 @@ def parse_bytes(s: Any) -> int:
         InvalidArgument: not a number with an optional b/k/m/g unit.
     """
     if isinstance(s, (int, float)) and not isinstance(s, bool):
-        return int(s)
+        try:
+            return int(s)
+        except (ValueError, OverflowError):
+            raise InvalidArgument(f"invalid size {s!r}: not a finite number") from None
     if not isinstance(s, str) or not s:
         raise InvalidArgument(f"invalid size {s!r}: expected e.g. 512, '512k', '1g'")
     text = s.strip().lower()
@@ -58,7 +61,7 @@ def parse_bytes(s: Any) -> int:
         digits, multiplier = text, 1
     try:
         return int(float(digits) * multiplier)
-    except ValueError:
+    except (ValueError, OverflowError):  # also NaN and infinity
         raise InvalidArgument(f"invalid size {s!r}: expected e.g. 512, '512k', '1g'") from None
 
 

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any, Iterable, List, Optional, Tuple, Union
 
@@ -64,7 +65,8 @@ def split_port(port: Any) -> tuple[list[str], Optional[List[Any]]]:
         picks a free port in it.
 
     Raises:
-        InvalidArgument: malformed spec, a port outside 1-65535 (0 is allowed for a host port),
+        InvalidArgument: malformed spec, a host IP that is not an IP address, a port outside
+            1-65535 (0 is allowed for a host port),
             an unknown protocol, a range that ends before it starts, or host and container
             ranges of different lengths.
 
@@ -84,6 +86,11 @@ def split_port(port: Any) -> tuple[list[str], Optional[List[Any]]]:
     internal = [f"{number}{suffix}" for number in _expand(parts["int"], parts["int_end"], spec, 1)]
 
     host = parts["host"]
+    if host is not None:
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            raise _invalid(spec, f"{host!r} is not an IP address") from None
     ext = parts["ext"]
     external: list[str | None]
     if ext is None or (ext == "" and host is not None):

@@ -1,7 +1,7 @@
 """A scripted, socket-level HTTP server for unit tests.
 
-One background thread accepts connections on ``127.0.0.1:0`` (or on a unix socket
-path), reads each request (head and body), and answers with raw bytes taken from a
+A background thread accepts connections on ``127.0.0.1:0`` (or on a unix socket
+path); for each request it reads (head and body) it answers with raw bytes from a
 script: whatever status line, headers and body framing the test wants, sent in
 parts with optional pauses, then a chosen ending. Nothing is parsed or fixed up on
 the way out, so tests can send broken chunk sizes, bodies shorter than their
@@ -80,7 +80,10 @@ def chunk(data: bytes) -> bytes:
 
 
 def chunked_body(pieces: Sequence[bytes]) -> bytes:
-    """Return ``pieces`` as a complete chunked body, one chunk each, with the last chunk."""
+    """Return ``pieces`` as a complete chunked body, one chunk each, with the last chunk.
+
+    Empty pieces are left out: an empty chunk would end the body.
+    """
     return b"".join(chunk(piece) for piece in pieces if piece) + LAST_CHUNK
 
 
@@ -104,7 +107,10 @@ class Reply:
 
 @dataclass
 class Request:
-    """A request the server received: its head (up to the blank line) and its body."""
+    """A request the server received: its head (up to the blank line) and its body.
+
+    The body is as sent: a chunked request body keeps its chunk framing.
+    """
 
     head: bytes
     body: bytes

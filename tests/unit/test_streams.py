@@ -780,8 +780,17 @@ def test_socket_reads_do_not_wait_to_fill_a_block(make_server: Callable[..., Soc
     assert server.client_closed.wait(10)
 
 
-def test_socket_read_timeout(make_server: Callable[..., SockServer], session: requests.Session) -> None:
-    server = make_server(Reply([head(200, chunked=True), chunk(b'{"a": 1}\n')], end="hold"))
+@pytest.mark.parametrize("framing", ["chunked", "length", "upgrade"])
+def test_socket_read_timeout(make_server: Callable[..., SockServer], session: requests.Session,
+                             framing: str) -> None:
+    first = b'{"a": 1}\n'
+    if framing == "chunked":
+        parts = [head(200, chunked=True), chunk(first)]
+    elif framing == "length":
+        parts = [head(200, length=100), first]
+    else:
+        parts = [head(101, {"Connection": "Upgrade", "Upgrade": "tcp"}), first]
+    server = make_server(Reply(parts, end="hold"))
     response = get(session, server, timeout=(10, 0.2))
     events = Stream(response, iter_json(iter_raw(response)))
     assert next(events) == {"a": 1}
