@@ -17,7 +17,15 @@ The tree (names as in docker-py, so ``except docker.errors.X`` keeps working)::
     ├── InvalidRepository, InvalidConfigFile, TLSParameterError, DeprecatedMethod
     ├── CredentialsError                         a credential helper is missing or failed
     ├── ContainerError, BuildError, ImageLoadError
-    └── MissingContextParameter, ContextException, ContextAlreadyExists, ContextNotFound
+    ├── MissingContextParameter, ContextException, ContextAlreadyExists, ContextNotFound
+    └── RegistryError                            a registry (spoken to directly) refused or failed
+        ├── RegistryAuthError                    no credentials, or credentials refused (401/403)
+        ├── RegistryConnectionError (also DockerConnectionError)  unreachable, TLS or timeout
+        ├── DigestMismatch                       content does not hash to its digest
+        └── RegistryNotFound
+            ├── RepositoryNotFound               no such repository
+            ├── ManifestNotFound                 no such tag or digest in the repository
+            └── PlatformNotFound                 no manifest for the platform asked for
 """
 from __future__ import annotations
 
@@ -285,3 +293,67 @@ def _connection_message(where: str, exc: BaseException) -> str:
     if "Connection refused" in text:
         return f"cannot connect to the Docker daemon at {where}: connection refused (is it running?)"
     return f"cannot connect to the Docker daemon at {where}: {text}"
+
+
+# -- a registry spoken to directly (docker_client.registry) ------------------------------
+
+class RegistryError(DockerException):
+    """A registry, spoken to directly by :mod:`docker_client.registry`, refused or failed a request.
+
+    Attributes:
+        response: the registry's ``requests.Response`` (body read), when there was one.
+        errors: the registry's ``errors`` list (``{"code": ..., "message": ...}`` entries).
+    """
+
+    def __init__(self, message: str, response: requests.Response | None = None,
+                 errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.response = response
+        self.errors = errors or []
+
+    @property
+    def status_code(self) -> int | None:
+        return int(self.response.status_code) if self.response is not None else None
+
+    @property
+    def codes(self) -> list[str]:
+        """The registry's error codes, e.g. ``["MANIFEST_UNKNOWN"]``."""
+        return [str(e.get("code")) for e in self.errors if isinstance(e, dict) and e.get("code")]
+
+
+class RegistryAuthError(RegistryError):
+    """The registry wants credentials that are missing, or refused the ones sent."""
+
+
+class RegistryConnectionError(RegistryError, DockerConnectionError):
+    """The registry (or its token service) could not be reached, failed TLS, or timed out."""
+
+
+class DigestMismatch(RegistryError):
+    """Content from a registry does not hash to the digest it was asked for or announced."""
+
+
+class RegistryNotFound(RegistryError):
+    """The registry has no such repository, manifest, blob or platform."""
+
+
+class RepositoryNotFound(RegistryNotFound):
+    """The registry has no such repository."""
+
+
+class ManifestNotFound(RegistryNotFound):
+    """The repository has no such tag or manifest digest."""
+
+
+class PlatformNotFound(RegistryNotFound):
+    """An image has no manifest for the platform asked for.
+
+    Attributes:
+        platform: the platform asked for, e.g. ``"linux/s390x"``.
+        available: the platforms the image has.
+    """
+
+    def __init__(self, message: str, platform: str, available: list[str]) -> None:
+        super().__init__(message)
+        self.platform = platform
+        self.available = available

@@ -28,6 +28,8 @@ from .errors import (
 __all__ = [
     "STDERR", "STDIN", "STDOUT", "SYSTEMERR", "CancellableStream", "Stream", "collect", "demux",
     "frame_payloads", "iter_frames", "iter_json", "iter_json_lines", "iter_raw",
+    # hijacked connections (attach, exec)
+    "Duplex", "FrameDecoder", "HijackedSocket", "Output", "hijack", "iter_socket", "read_hijacked",
 ]
 
 T = TypeVar("T")
@@ -660,3 +662,831 @@ class Stream(Generic[T]):
 
 #: docker-py's name for a stream that can be closed (``close()``) and read (``next()``).
 CancellableStream = Stream
+
+
+# -- hijacked connections: attach and exec ---------------------------------------------------
+#
+# After the head of a ``101 UPGRADED`` answer to an attach or exec-start request (``200`` from
+# daemons that ignore the Upgrade headers), the connection carries the process's stdin one way
+# and its output the other. hijack() takes the socket over from the response, keeping whatever
+# http.client had already read past the head; iter_socket() and read_hijacked() give docker-py's
+# shapes; Duplex does both directions, with read timeouts, on one object.
+
+import selectors  # noqa: E402 - kept with the only section that needs them
+import ssl  # noqa: E402
+import time  # noqa: E402
+from collections import deque  # noqa: E402
+from typing import NamedTuple  # noqa: E402
+
+from .errors import InvalidArgument  # noqa: E402
+
+#: The headers that ask the daemon to upgrade an attach or exec-start connection (answered by
+#: ``101 UPGRADED``; proxies then know the connection is hijacked).
+UPGRADE_HEADERS = {"Connection": "Upgrade", "Upgrade": "tcp"}
+#: Content types of a hijacked stream (sent by API 1.42+ daemons).
+MULTIPLEXED_STREAM = "application/vnd.docker.multiplexed-stream"
+RAW_STREAM = "application/vnd.docker.raw-stream"
+#: The most a read from a hijacked connection asks for.
+HIJACK_READ_SIZE = STREAM_READ_SIZE
+#: The most one send() is given while writing and reading at once.
+_WRITE_BLOCK = 256 * 1024
+#: Errors that mean "not now" from a socket (or TLS socket) without a timeout.
+_WOULD_BLOCK = (BlockingIOError, InterruptedError, ssl.SSLWantReadError, ssl.SSLWantWriteError)
+#: ... and from a socket-like object with a zero timeout (paramiko raises socket.timeout).
+_NOTHING_NOW = (*_WOULD_BLOCK, socket.timeout)
+#: How long communicate() waits for its writer thread once the output has ended.
+_WRITER_STOP_SECONDS = 5.0
+
+_demux_frames = demux
+
+
+class Output(NamedTuple):
+    """A piece of a process's output: the stream it came from and its bytes."""
+
+    #: :data:`STDOUT` or :data:`STDERR` (a TTY's output is all STDOUT).
+    stream: int
+    data: bytes
+
+
+def hijack(response: requests.Response) -> HijackedSocket:
+    """Take over the connection of an attach or exec-start response whose head has been read.
+
+    Call it once the status is known to be good. The bytes http.client already read past the
+    head (with a quick process, often its first output) are kept and come first.
+
+    Raises:
+        DockerException: the response has no connection left (its body was read or closed).
+    """
+    sock, reader = _hijacked_connection(response)
+    return HijackedSocket(response, sock, _buffered_bytes(sock, reader))
+
+
+def _hijacked_connection(response: requests.Response) -> tuple[Any, Any]:
+    """The socket under a hijacked response, and http.client's buffered reader over it.
+
+    The private attributes this section reaches, all here: urllib3's ``HTTPResponse._fp`` is
+    http.client's response (:func:`_httplib_response`); its ``fp`` is the buffered reader made by
+    ``sock.makefile("rb")``, whose ``raw`` (a ``socket.SocketIO``, or the ssh transport's copy of
+    one) holds the socket as ``_sock``: a ``socket.socket``, an ``ssl.SSLSocket`` or an
+    ``SSHSocket``. Nothing public reaches the socket of a response urllib3 still holds.
+    """
+    reader = getattr(_httplib_response(response.raw), "fp", None)
+    sock = getattr(getattr(reader, "raw", None), "_sock", None)
+    if reader is None or sock is None:
+        raise DockerException(f"cannot take over the connection of {_where(response)}: the "
+                              "response has no open connection (its body was read or closed)")
+    return sock, reader
+
+
+def _buffered_bytes(sock: Any, reader: Any) -> bytes:
+    """What ``reader`` holds past the response head, without waiting for more.
+
+    ``read1`` returns only buffered bytes when it has any (no read of the socket); when it has
+    none it reads the socket once, here with a zero timeout so that it cannot block: "would
+    block" then means there was nothing.
+    """
+    previous = sock.gettimeout()
+    sock.settimeout(0.0)
+    pieces: list[bytes] = []
+    try:
+        while True:
+            try:
+                data = reader.read1(HIJACK_READ_SIZE)
+            except _NOTHING_NOW:
+                break
+            if not data:
+                break
+            pieces.append(bytes(data))
+            if len(data) < HIJACK_READ_SIZE:
+                break
+    finally:
+        sock.settimeout(previous)
+    return b"".join(pieces)
+
+
+class HijackedSocket:
+    """The two-way connection of an attach or exec call after its HTTP head: a socket-like object.
+
+    What ``exec_start(socket=True)`` and ``attach_socket()`` return. It reads like a socket
+    (``recv``, ``recv_into``) and like the ``SocketIO`` docker-py returned (``read``,
+    ``readinto``), writes like both (``send``, ``sendall``, ``write``), and its first bytes are
+    those http.client had already read past the head, which a bare socket would lose. docker-py
+    code that goes through ``sock._sock`` reaches this same object. Errors are a socket's
+    (``OSError``; ``TimeoutError`` when the timeout runs out).
+
+    The timeout starts as the client's; ``settimeout(None)`` waits without limit.
+    ``shutdown(socket.SHUT_WR)`` ends the process's input while its output can still be read,
+    over TLS too (see :meth:`shutdown`). ``close()`` (or ``with``) releases the connection.
+
+    Args:
+        response: the response whose connection this is; closed with it.
+        sock: the connection's socket.
+        buffered: bytes already read from it past the head.
+
+    Attributes:
+        socket: the connection's own socket (``socket.socket``, ``ssl.SSLSocket`` or the ssh
+            transport's ``SSHSocket``); read through this object rather than it.
+        where: the request's URL, for messages.
+
+    Example:
+        >>> sock = client.attach_socket(container, {"stdin": 1, "stdout": 1, "stream": 1})
+        >>> sock.sendall(b"echo hi\\n")
+        >>> sock.shutdown(socket.SHUT_WR)
+        >>> sock.recv(4096)
+    """
+
+    def __init__(self, response: requests.Response, sock: Any, buffered: bytes = b"") -> None:
+        self._response = response
+        self.socket = sock
+        self.where = _where(response)
+        self._buffered = buffered
+        self._closed = False
+        self._close_lock = threading.Lock()
+
+    @property
+    def _sock(self) -> HijackedSocket:
+        """docker-py's way to the socket (``sock._sock.sendall(...)``): this object itself."""
+        return self
+
+    @property
+    def response(self) -> requests.Response:
+        """The response the connection came with."""
+        return self._response
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # -- reading --
+
+    def pending(self) -> int:
+        """How many bytes a read returns at once: buffered here, or decrypted and kept by TLS."""
+        count = len(self._buffered)
+        if isinstance(self.socket, ssl.SSLSocket) and not self._closed:
+            count += self.socket.pending()
+        return count
+
+    def wait_readable(self, timeout: float | None) -> bool:
+        """Wait until a read would not block (bytes, or the end); False if ``timeout`` ran out.
+
+        Raises:
+            ValueError: the connection is closed.
+        """
+        if self.pending():
+            return True
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.socket, selectors.EVENT_READ)
+            return bool(selector.select(timeout))
+
+    def recv(self, bufsize: int, flags: int = 0) -> bytes:
+        """Up to ``bufsize`` bytes, as one read of the socket returns them; ``b""`` at the end."""
+        buffered = self._buffered
+        if buffered:
+            self._buffered = buffered[bufsize:]
+            return buffered[:bufsize]
+        if flags:
+            return self.socket.recv(bufsize, flags)  # type: ignore[no-any-return]
+        return self.socket.recv(bufsize)  # type: ignore[no-any-return]
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        """Read into ``buffer`` (up to ``nbytes`` bytes, or its size); return the count."""
+        if self._buffered:
+            view = memoryview(buffer).cast("B")
+            data = self.recv(nbytes or view.nbytes)
+            view[:len(data)] = data
+            return len(data)
+        if flags:
+            return self.socket.recv_into(buffer, nbytes, flags)  # type: ignore[no-any-return]
+        return self.socket.recv_into(buffer, nbytes)  # type: ignore[no-any-return]
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes, as one read returns them; with a negative size, all to the end."""
+        if size is not None and size >= 0:
+            return self.recv(size)
+        pieces: list[bytes] = []
+        while True:
+            data = self.recv(HIJACK_READ_SIZE)
+            if not data:
+                return b"".join(pieces)
+            pieces.append(data)
+
+    def readinto(self, buffer: Any) -> int:
+        return self.recv_into(buffer)
+
+    def readable(self) -> bool:
+        return not self._closed
+
+    # -- writing --
+
+    def send(self, data: Any, flags: int = 0) -> int:
+        if flags:
+            return self.socket.send(data, flags)  # type: ignore[no-any-return]
+        return self.socket.send(data)  # type: ignore[no-any-return]
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        if flags:
+            self.socket.sendall(data, flags)
+        else:
+            self.socket.sendall(data)
+
+    def write(self, data: Any) -> int:
+        """Send all of ``data``; return its length."""
+        self.socket.sendall(data)
+        return memoryview(data).nbytes
+
+    def writable(self) -> bool:
+        return not self._closed
+
+    def shutdown(self, how: int) -> None:
+        """Shut down reading, writing (``socket.SHUT_WR``: the process's input ends), or both.
+
+        Over TLS, the TCP connection under the TLS session is shut down: ``SSLSocket.shutdown``
+        would drop the session, so that the output still to come could not be decrypted, and
+        Python cannot send TLS's close_notify alone (``unwrap()`` also waits for the peer's). The
+        daemon (Go's crypto/tls) reads a FIN between records as the end of the input, which is
+        what the docker CLI relies on too.
+        """
+        if isinstance(self.socket, ssl.SSLSocket):
+            socket.socket.shutdown(self.socket, how)
+        else:
+            self.socket.shutdown(how)
+
+    # -- the socket --
+
+    def fileno(self) -> int:
+        return self.socket.fileno()  # type: ignore[no-any-return]
+
+    def settimeout(self, timeout: float | None) -> None:
+        self.socket.settimeout(timeout)
+
+    def gettimeout(self) -> float | None:
+        return self.socket.gettimeout()  # type: ignore[no-any-return]
+
+    def setblocking(self, flag: bool) -> None:
+        self.socket.setblocking(flag)
+
+    def close(self) -> None:
+        """Release the connection; safe to call again, and from another thread (a read blocked
+        there returns the end of the stream)."""
+        with self._close_lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._buffered = b""
+        try:
+            self.shutdown(socket.SHUT_RDWR)  # wakes a read blocked in another thread
+        except OSError:
+            pass
+        try:
+            self._response.close()
+        finally:
+            self.socket.close()
+
+    def __enter__(self) -> HijackedSocket:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<HijackedSocket {state}: {self.where}>"
+
+
+def iter_socket(sock: HijackedSocket, chunk_size: int = HIJACK_READ_SIZE) -> Iterator[bytes]:
+    """Yield what a hijacked connection brings until the daemon ends it: the decoders' input.
+
+    Args:
+        sock: the connection, from :func:`hijack`.
+        chunk_size: the most one read asks for.
+
+    Yields:
+        What each read returned (never empty).
+
+    Raises:
+        StreamInterrupted: the connection broke. (A clean end inside a frame is for
+            :func:`iter_frames` to find.)
+        DockerTimeout: a read waited longer than the socket's timeout.
+    """
+    while True:
+        try:
+            block = sock.recv(chunk_size)
+        except Exception:
+            _raise_mid_stream(sock.where)
+        if not block:
+            return
+        yield block
+
+
+def read_hijacked(sock: HijackedSocket, tty: bool = False, stream: bool = False,
+                  demux: bool = False) -> Any:
+    """What docker-py's ``attach()`` and ``exec_start()`` return, from their connection.
+
+    Reads wait as long as the process runs (there is no timeout, as with docker-py).
+
+    Args:
+        sock: the connection, from :func:`hijack`; closed once the output is read (or the
+            stream closed).
+        tty: the output is a TTY's, as it is, not multiplexed.
+        stream: return a :class:`Stream` of the output as it comes, not all of it at the end.
+        demux: ``(stdout, None)``/``(None, stderr)`` pairs, or with ``stream=False`` one pair
+            ``(stdout, stderr)`` (a TTY's output is all stdout).
+
+    Returns:
+        ``bytes``, a ``(stdout, stderr)`` pair, or a :class:`Stream` of either.
+
+    Raises:
+        StreamInterrupted: the connection broke, or ended inside a frame.
+        StreamParseError: a malformed frame, or an error the daemon sent in the stream.
+    """
+    sock.settimeout(None)
+    chunks = iter_socket(sock)
+    items: Iterator[Any]
+    if tty:
+        items = ((chunk, None) for chunk in chunks) if demux else chunks
+    elif demux:
+        items = _demux_frames(iter_frames(chunks))
+    else:
+        items = frame_payloads(iter_frames(chunks))
+    if stream:
+        return Stream(sock.response, _closing(items, sock))
+    try:
+        return collect(items, demux)
+    finally:
+        sock.close()
+
+
+def _closing(items: Iterator[T], sock: HijackedSocket) -> Iterator[T]:
+    try:
+        yield from items
+    finally:
+        sock.close()
+
+
+class FrameDecoder:
+    """:func:`iter_frames` turned round, for reading with timeouts: fed pieces of a multiplexed
+    stream, it returns the frame parts each piece completes, and keeps its place in between.
+
+    Payload bytes come out as soon as they arrive (a frame split between pieces comes out in
+    parts); adjacent parts of one stream within a piece come out joined; empty frames are
+    skipped. The bytes of each stream, and their order, are exact however the stream is split.
+
+    Example:
+        >>> decoder = FrameDecoder()
+        >>> decoder.feed(b"\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x02hi\\x02\\x00")
+        [(1, b'hi')]
+    """
+
+    def __init__(self) -> None:
+        self._header = b""  # the start of a header, cut by the end of the last piece
+        self._stream = STDOUT  # the stream of the payload being received
+        self._remaining = 0  # bytes of that payload still to come
+        self._daemon_error: list[bytes] = []  # a SYSTEMERR payload being received
+        self._offset = 0  # bytes fed before this piece, for messages
+        #: The error that stopped the decoding (a malformed header, or the daemon's error).
+        self.error: StreamParseError | None = None
+
+    @property
+    def inside_frame(self) -> bool:
+        """Whether the bytes fed so far end inside a frame."""
+        return bool(self._header or self._remaining)
+
+    def feed(self, data: bytes) -> list[tuple[int, bytes]]:
+        """Return the ``(stream_type, payload part)`` items that ``data`` completes, in order.
+
+        A malformed header or a ``SYSTEMERR`` frame ends the decoding: the items before it are
+        returned and :attr:`error` is set, to be raised by the next call.
+
+        Raises:
+            StreamParseError: :attr:`error`, set by an earlier piece.
+        """
+        if self.error is not None:
+            raise self.error
+        items: list[tuple[int, bytes]] = []
+        run_stream = -1  # the stream of `run`: parts to return as one item
+        run: list[bytes] = []
+        size = len(data)
+        pos = 0
+        try:
+            while pos < size:
+                if self._remaining:
+                    take = min(self._remaining, size - pos)
+                    piece = data if take == size else data[pos:pos + take]
+                    pos += take
+                    self._remaining -= take
+                    if self._stream == SYSTEMERR:
+                        self._daemon_error.append(piece)
+                        if not self._remaining:
+                            raise _system_error(b"".join(self._daemon_error))
+                    elif self._stream == run_stream:
+                        run.append(piece)
+                    else:
+                        if run:
+                            items.append((run_stream, b"".join(run)))
+                        run_stream = self._stream
+                        run = [piece]
+                    continue
+                if self._header or size - pos < STREAM_HEADER_SIZE_BYTES:
+                    end = min(size, pos + STREAM_HEADER_SIZE_BYTES - len(self._header))
+                    self._header += data[pos:end]
+                    pos = end
+                    if len(self._header) < STREAM_HEADER_SIZE_BYTES:
+                        break
+                    word, length = _HEADER.unpack(self._header)
+                    self._header = b""
+                else:
+                    word, length = _HEADER.unpack_from(data, pos)
+                    pos += STREAM_HEADER_SIZE_BYTES
+                stream = _STREAM_OF_WORD.get(word, -1)
+                if stream < 0:
+                    raise _bad_header(word, length, self._offset + pos - STREAM_HEADER_SIZE_BYTES)
+                if stream == SYSTEMERR:
+                    self._daemon_error = []
+                    if not length:
+                        raise _system_error(b"")
+                self._stream = stream
+                self._remaining = length
+        except StreamParseError as exc:
+            self.error = exc
+        if run:
+            items.append((run_stream, b"".join(run)))
+        self._offset += size
+        return items
+
+    def end(self) -> None:
+        """Say that the stream has ended.
+
+        Raises:
+            StreamInterrupted: it ended inside a frame.
+            StreamParseError: :attr:`error`.
+        """
+        if self.error is not None:
+            raise self.error
+        if self._header or self._remaining:
+            missing = (STREAM_HEADER_SIZE_BYTES - len(self._header)) if self._header else self._remaining
+            raise StreamInterrupted(f"the stream ended inside a frame ({missing} bytes missing)")
+
+
+def _deadline(timeout: float | None) -> float | None:
+    return None if timeout is None else time.monotonic() + timeout
+
+
+def _remaining(deadline: float | None) -> float | None:
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+
+class Duplex:
+    """A process's stdin and output on one connection, for ``attach_duplex`` and
+    ``exec_start_duplex``.
+
+    :meth:`write` feeds the process's stdin; :meth:`close_stdin` ends it (a half-close: ``cat``
+    reads its end and exits) while the output can still be read; :meth:`read` returns the next
+    piece of output, waiting at most ``timeout`` seconds; iterating reads to the end;
+    :meth:`communicate` writes and reads at once, however much goes either way; :meth:`wait`
+    returns the exit code. ``close()`` (or ``with``) releases the connection.
+
+    One thread may write while another reads. Over TLS that shares one TLS session between two
+    threads, which OpenSSL does not promise to support: prefer :meth:`communicate`, which does
+    both from one thread.
+
+    Args:
+        sock: the connection, from :func:`hijack`.
+        tty: the output is a TTY's, not multiplexed.
+        get_exit_code: returns the process's exit code once it has ended, waiting at most the
+            timeout it is given (None: no limit).
+        name: what messages call the process.
+
+    Example:
+        >>> exec_id = client.exec_create(container, ["cat"], stdin=True)["Id"]
+        >>> with client.exec_start_duplex(exec_id) as duplex:
+        ...     duplex.communicate(b"hello")
+        ...     duplex.wait()
+        (b'hello', b'')
+        0
+    """
+
+    def __init__(self, sock: HijackedSocket, tty: bool = False,
+                 get_exit_code: Callable[[float | None], int] | None = None,
+                 name: str = "the process") -> None:
+        self._sock = sock
+        self.tty = tty
+        self.name = name
+        self._decoder = None if tty else FrameDecoder()
+        self._items: deque[Output] = deque()
+        self._ended = False  # the connection has brought its last byte
+        self._failure: DockerException | None = None  # raised once the items are read
+        self._stdin_closed = False
+        self._get_exit_code = get_exit_code
+        self._exit_code: int | None = None
+        sock.settimeout(None)  # read timeouts are waits in read(), not the socket's
+
+    @property
+    def socket(self) -> HijackedSocket:
+        """The connection."""
+        return self._sock
+
+    @property
+    def closed(self) -> bool:
+        return self._sock.closed
+
+    @property
+    def stdin_closed(self) -> bool:
+        return self._stdin_closed
+
+    @property
+    def exit_code(self) -> int | None:
+        """The exit code, once :meth:`wait` has returned it; None before."""
+        return self._exit_code
+
+    # -- stdin --
+
+    def write(self, data: Any) -> int:
+        """Send ``data`` (bytes-like) to the process's stdin; return its length once all is sent.
+
+        Blocks while the process does not read (and its output is not read: see
+        :meth:`communicate`).
+
+        Raises:
+            InvalidArgument: stdin was closed.
+            StreamInterrupted: the connection broke, or the daemon stopped taking input.
+        """
+        if self._stdin_closed:
+            raise InvalidArgument(f"the stdin of {self.name} is closed")
+        try:
+            self._sock.sendall(data)
+        except OSError as exc:
+            raise StreamInterrupted(f"writing to the stdin of {self.name} failed: {exc!r}") from exc
+        return memoryview(data).nbytes
+
+    def sendall(self, data: Any) -> None:
+        """:meth:`write`, under the socket method's name."""
+        self.write(data)
+
+    def close_stdin(self) -> None:
+        """End the process's input: it reads its end, while its output can still be read.
+
+        A half-close (``shutdown(SHUT_WR)``; over TLS, of the TCP connection under the TLS
+        session). For attach, the daemon closes the container's stdin then only if the container
+        was created with ``stdin_once=True``. Safe to call again.
+        """
+        if self._stdin_closed:
+            return
+        self._stdin_closed = True
+        try:
+            self._sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass  # the daemon closed the connection already: the input has ended anyway
+
+    # -- output --
+
+    def read(self, timeout: float | None = None) -> Output | None:
+        """The next piece of output, or None once the output has ended.
+
+        Args:
+            timeout: the most seconds to wait for output; None waits as long as it takes.
+
+        Returns:
+            ``Output(stream, data)``: ``stream`` is :data:`STDOUT` or :data:`STDERR` (always
+            STDOUT for a TTY), ``data`` non-empty. Each stream's bytes are exact and in order.
+
+        Raises:
+            DockerTimeout: no output came in time; nothing is lost, read again.
+            StreamInterrupted: the connection broke, or ended inside a frame.
+            StreamParseError: a malformed frame, or an error the daemon sent in the stream.
+        """
+        deadline = _deadline(timeout)
+        while not self._items:
+            if self._failure is not None:
+                raise self._failure
+            if self._ended:
+                return None
+            self._receive(deadline, timeout)
+        return self._items.popleft()
+
+    def __iter__(self) -> Iterator[Output]:
+        while True:
+            item = self.read()
+            if item is None:
+                return
+            yield item
+
+    def read_all(self, timeout: float | None = None) -> tuple[bytes, bytes]:
+        """All the output still to come, to its end, as ``(stdout, stderr)``.
+
+        Args:
+            timeout: the most seconds for the whole of it; None for no limit.
+
+        Raises:
+            DockerTimeout: the output did not end in time; what was read stays to be read.
+            StreamInterrupted, StreamParseError: as :meth:`read`.
+        """
+        deadline = _deadline(timeout)
+        while not self._ended and not self._sock.closed:
+            self._receive(deadline, timeout)
+        return self._take_output()
+
+    def communicate(self, input: Any = b"", timeout: float | None = None) -> tuple[bytes, bytes]:
+        """Send ``input`` to stdin, close stdin, and read the output to its end, all at once.
+
+        Writing and reading go on together, so however much goes either way a process that
+        writes as it reads (``cat``) never waits on a full pipe. As ``subprocess``'s
+        ``communicate()``; input the process does not take (it ended first) is dropped.
+
+        Args:
+            input: bytes-like; stdin is closed after it (even when it is empty).
+            timeout: the most seconds for the whole exchange; None for no limit.
+
+        Returns:
+            ``(stdout, stderr)``: all the output not read before, each stream's bytes joined (a
+            TTY's all in stdout).
+
+        Raises:
+            InvalidArgument: there is input but stdin was closed.
+            DockerTimeout: the exchange took longer than ``timeout``. The output read so far
+                stays to be read; how much input was sent is unknown: close the duplex.
+            StreamInterrupted, StreamParseError: as :meth:`read`.
+        """
+        view = memoryview(input).cast("B")
+        if self._stdin_closed and view.nbytes:
+            raise InvalidArgument(f"the stdin of {self.name} is closed")
+        deadline = _deadline(timeout)
+        if isinstance(self._sock.socket, socket.socket):  # ssl.SSLSocket too
+            self._exchange_selecting(view, deadline, timeout)
+        else:
+            self._exchange_threaded(view, deadline, timeout)
+        return self._take_output()
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait for the process to end; return its exit code.
+
+        Output not read yet is read and dropped (read it first, or use :meth:`communicate`), so
+        that a process blocked on writing can end. Close stdin first if the process waits for
+        the end of its input.
+
+        Args:
+            timeout: the most seconds to wait; None for no limit.
+
+        Raises:
+            DockerTimeout: the process did not end in time.
+            DockerException: there is no way to know this process's exit code.
+        """
+        if self._exit_code is not None:
+            return self._exit_code
+        if self._get_exit_code is None:
+            raise DockerException(f"the exit code of {self.name} is not known to this duplex")
+        deadline = _deadline(timeout)
+        while not self._ended and not self._sock.closed:
+            self._receive(deadline, timeout)
+        self._items.clear()
+        self._exit_code = self._get_exit_code(_remaining(deadline))
+        return self._exit_code
+
+    def close(self) -> None:
+        """Release the connection; safe to call again, and from another thread."""
+        self._sock.close()
+
+    def __enter__(self) -> Duplex:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._sock.closed else "ended" if self._ended else "open"
+        return f"<Duplex {state}: {self.name}{' (tty)' if self.tty else ''}>"
+
+    # -- the machinery --
+
+    def _receive(self, deadline: float | None, timeout: float | None) -> None:
+        """Read once from the connection (waiting until ``deadline``) and decode what came."""
+        sock = self._sock
+        if sock.closed:
+            self._ended = True
+            return
+        if not sock.pending():
+            try:
+                ready = sock.wait_readable(_remaining(deadline))
+            except (OSError, ValueError):
+                if sock.closed:  # closed by another thread
+                    self._ended = True
+                    return
+                raise
+            if not ready:
+                raise DockerTimeout(f"no output from {self.name} within {timeout} seconds")
+        try:
+            data = sock.recv(HIJACK_READ_SIZE)
+        except Exception:
+            if sock.closed:
+                self._ended = True
+                return
+            _raise_mid_stream(sock.where)
+        self._take(data)
+
+    def _receive_now(self) -> None:
+        """Read once from the non-blocking connection, if it has something."""
+        try:
+            data = self._sock.recv(HIJACK_READ_SIZE)
+        except _WOULD_BLOCK:
+            return
+        except Exception:
+            _raise_mid_stream(self._sock.where)
+        self._take(data)
+
+    def _take(self, data: bytes) -> None:
+        if not data:
+            self._ended = True
+            if self._decoder is not None:
+                try:
+                    self._decoder.end()
+                except DockerException as exc:
+                    self._failure = exc
+            return
+        if self._decoder is None:
+            self._items.append(Output(STDOUT, data))
+            return
+        for stream, payload in self._decoder.feed(data):
+            self._items.append(Output(STDERR if stream == STDERR else STDOUT, payload))
+        if self._decoder.error is not None:
+            self._failure = self._decoder.error
+            self._ended = True
+
+    def _take_output(self) -> tuple[bytes, bytes]:
+        """Everything queued, as ``(stdout, stderr)``; raises the failure that ended it, if any."""
+        if self._failure is not None:
+            raise self._failure
+        items, self._items = self._items, deque()
+        stdout = b"".join([data for stream, data in items if stream != STDERR])
+        stderr = b"".join([data for stream, data in items if stream == STDERR])
+        return stdout, stderr
+
+    def _exchange_selecting(self, view: memoryview, deadline: float | None,
+                            timeout: float | None) -> None:
+        """communicate() on a socket: one thread, non-blocking, waiting on both directions."""
+        hijacked = self._sock
+        sock = hijacked.socket
+        writing = not self._stdin_closed
+        sock.setblocking(False)
+        try:
+            with selectors.DefaultSelector() as selector:
+                selector.register(sock, selectors.EVENT_READ | (selectors.EVENT_WRITE if writing else 0))
+                while True:
+                    if writing and not view.nbytes:
+                        self.close_stdin()
+                        writing = False
+                        selector.modify(sock, selectors.EVENT_READ)
+                    if self._ended:
+                        return
+                    if hijacked.pending():
+                        self._receive_now()
+                        continue
+                    ready = selector.select(_remaining(deadline))
+                    if not ready:
+                        raise DockerTimeout(f"{self.name} did not finish within {timeout} seconds")
+                    events = ready[0][1]
+                    if writing and events & selectors.EVENT_WRITE:
+                        try:
+                            sent = sock.send(view[:_WRITE_BLOCK])
+                        except _WOULD_BLOCK:
+                            sent = 0
+                        except (BrokenPipeError, ConnectionResetError):
+                            sent = view.nbytes  # the daemon takes no more input: drop the rest
+                        view = view[sent:]
+                    if events & selectors.EVENT_READ:
+                        self._receive_now()
+        finally:
+            if not hijacked.closed:
+                sock.settimeout(None)
+
+    def _exchange_threaded(self, view: memoryview, deadline: float | None,
+                           timeout: float | None) -> None:
+        """communicate() on a socket-like object that select cannot tell is writable (ssh):
+        a thread writes while this one reads."""
+        failures: list[BaseException] = []
+
+        def send_input() -> None:
+            try:
+                if view.nbytes:
+                    self._sock.sendall(view)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the daemon takes no more input: drop the rest
+            except BaseException as exc:  # noqa: B036 - handed to the reading thread
+                if not self._sock.closed:
+                    failures.append(exc)
+            finally:
+                self.close_stdin()
+
+        writer: threading.Thread | None = None
+        if not self._stdin_closed:
+            writer = threading.Thread(target=send_input, name="docker_client-stdin", daemon=True)
+            writer.start()
+        # On an error or a timeout the writer may go on sending: closing the duplex stops it.
+        while not self._ended and not self._sock.closed:
+            self._receive(deadline, timeout)
+        if writer is not None:
+            writer.join(0.1)
+            if writer.is_alive():  # the output ended before the input: stop writing
+                self.close_stdin()
+                writer.join(_WRITER_STOP_SECONDS)
+        if failures:
+            raise StreamInterrupted(f"writing to the stdin of {self.name} failed: "
+                                    f"{failures[0]!r}") from failures[0]

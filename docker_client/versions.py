@@ -46,21 +46,119 @@ FEATURES: dict[str, str] = {
     "POST /images/load platform": "1.48",
     "GET /images/{name}/history platform": "1.48",
     "DELETE /images/{name} platforms": "1.50",
-    # networks and volumes
+    # networks, volumes, swarm
+    "GET /networks/{id} verbose": "1.28",
+    "GET /networks/{id} scope": "1.31",
+    "POST /networks/create Ingress": "1.29",
+    "POST /networks/create Scope": "1.30",
+    "POST /networks/create ConfigOnly": "1.30",  # not in CHANGELOG: docker CLI 17.06 (1.30)
+    "POST /networks/create ConfigFrom": "1.30",
+    "POST /networks/create EnableIPv4": "1.48",  # CHANGELOG v1.48, not 1.47
+    "POST /networks/{id}/connect DriverOpts": "1.32",
+    "POST /networks/{id}/connect MacAddress": "1.44",
+    "POST /networks/{id}/connect GwPriority": "1.48",
     "POST /networks/prune": "1.25",
     "POST /volumes/prune": "1.25",
+    "DELETE /volumes/{name} force": "1.25",
+    "POST /volumes/create ClusterVolumeSpec": "1.42",
     "PUT /volumes/{name}": "1.42",
-    "POST /networks/create EnableIPv4": "1.47",
-    "POST /networks/create ConfigOnly": "1.30",
-    "POST /networks/create ConfigFrom": "1.30",
-    "POST /networks/{id}/connect GwPriority": "1.48",
-    # swarm
-    "GET /configs": "1.30",
-    "POST /secrets/{id}/update": "1.25",
-    "POST /configs/{id}/update": "1.30",
+    "POST /swarm/init DataPathAddr": "1.30",
+    "POST /swarm/init DefaultAddrPool": "1.39",
+    "POST /swarm/init SubnetSize": "1.39",
+    "POST /swarm/init DataPathPort": "1.40",
+    "POST /swarm/join DataPathAddr": "1.30",
+    "POST /swarm/update rotateManagerUnlockKey": "1.25",
+    "GET /swarm/unlockkey": "1.25",  # autolock came with Docker 1.13 (1.25); not in v1.24.md
+    "POST /swarm/unlock": "1.25",
+    # SwarmSpec fields (the same spec goes to POST /swarm/init)
+    "POST /swarm/update CAConfig-ExternalCAs": "1.25",
+    "POST /swarm/update CAConfig-SigningCACert": "1.30",
+    "POST /swarm/update CAConfig-SigningCAKey": "1.30",
+    "POST /swarm/update CAConfig-ForceRotate": "1.30",
+    "POST /swarm/update EncryptionConfig": "1.25",
+    "POST /swarm/update TaskDefaults": "1.25",
+    # services and tasks
+    "GET /services status": "1.41",
+    "GET /services/{id} insertDefaults": "1.29",
+    "GET /services/{id}/logs": "1.25",  # experimental until 1.29
     "GET /tasks/{id}/logs": "1.29",
+    "POST /services/{id}/update registryAuthFrom": "1.25",
     "POST /services/{id}/update rollback": "1.28",
-    "GET /plugins filters": "1.28",
+    # ServiceSpec fields (the same spec goes to POST /services/{id}/update); versions from the
+    # CHANGELOG, else the docker CLI's flag annotations
+    "POST /services/create TaskTemplate-Networks": "1.25",  # top-level Networks before
+    "POST /services/create TaskTemplate-ForceUpdate": "1.25",
+    "POST /services/create ContainerSpec-TTY": "1.25",
+    "POST /services/create ContainerSpec-Hostname": "1.25",
+    "POST /services/create ContainerSpec-Hosts": "1.25",
+    "POST /services/create ContainerSpec-Groups": "1.25",
+    "POST /services/create ContainerSpec-DNSConfig": "1.25",
+    "POST /services/create ContainerSpec-Healthcheck": "1.25",
+    "POST /services/create ContainerSpec-Secrets": "1.25",
+    "POST /services/create ContainerSpec-ReadOnly": "1.28",
+    "POST /services/create ContainerSpec-StopSignal": "1.28",
+    "POST /services/create ContainerSpec-Healthcheck-StartPeriod": "1.29",
+    "POST /services/create ContainerSpec-Healthcheck-StartInterval": "1.44",
+    "POST /services/create ContainerSpec-Privileges": "1.29",  # CHANGELOG v1.29 (docker-py: 1.30)
+    "POST /services/create ContainerSpec-Configs": "1.30",
+    "POST /services/create ContainerSpec-Isolation": "1.35",
+    "POST /services/create ContainerSpec-Init": "1.37",  # docker CLI (docker-py: 1.38)
+    "POST /services/create ContainerSpec-Sysctls": "1.40",
+    "POST /services/create ContainerSpec-CapabilityAdd": "1.41",
+    "POST /services/create ContainerSpec-CapabilityDrop": "1.41",
+    "POST /services/create ContainerSpec-Mounts-Consistency": "1.28",
+    "POST /services/create ContainerSpec-Mounts-BindOptions-NonRecursive": "1.41",
+    "POST /services/create ContainerSpec-Mounts-BindOptions-CreateMountpoint": "1.42",
+    "POST /services/create ContainerSpec-Mounts-BindOptions-ReadOnlyNonRecursive": "1.44",
+    "POST /services/create ContainerSpec-Mounts-BindOptions-ReadOnlyForceRecursive": "1.44",
+    "POST /services/create ContainerSpec-Mounts-VolumeOptions-Subpath": "1.45",
+    "POST /services/create ContainerSpec-Mounts-TmpfsOptions-Options": "1.46",
+    "POST /services/create ContainerSpec-Mounts-Type-cluster": "1.42",
+    "POST /services/create ContainerSpec-Mounts-Type-image": "1.48",
+    "POST /services/create Resources-GenericResources": "1.32",
+    "POST /services/create Placement-Preferences": "1.28",  # docker CLI (docker-py: 1.27)
+    "POST /services/create Placement-Platforms": "1.30",
+    "POST /services/create Placement-MaxReplicas": "1.40",
+    "POST /services/create UpdateConfig-Monitor": "1.25",
+    "POST /services/create UpdateConfig-MaxFailureRatio": "1.25",
+    "POST /services/create UpdateConfig-FailureAction-rollback": "1.28",
+    "POST /services/create UpdateConfig-Order": "1.29",
+    "POST /services/create RollbackConfig": "1.28",
+    "POST /services/create RollbackConfig-Order": "1.29",
+    "POST /services/create EndpointSpec-Ports-PublishMode": "1.25",  # Docker 1.13 (docker-py: 1.32)
+    "POST /services/create Mode-ReplicatedJob": "1.41",
+    "POST /services/create Mode-GlobalJob": "1.41",
+    # secrets and configs
+    "GET /secrets": "1.25",
+    "GET /secrets/{id}": "1.25",
+    "POST /secrets/create": "1.25",
+    "POST /secrets/{id}/update": "1.25",
+    "DELETE /secrets/{id}": "1.25",
+    "POST /secrets/create Driver": "1.31",
+    "POST /secrets/create Templating": "1.37",
+    "GET /configs": "1.30",
+    "GET /configs/{id}": "1.30",
+    "POST /configs/create": "1.30",
+    "POST /configs/{id}/update": "1.30",
+    "DELETE /configs/{id}": "1.30",
+    "POST /configs/create Templating": "1.37",
+    # plugins and session
+    # plugins: experimental in 1.24 (another API: v1.24.md 3.6), managed plugins from 1.25
+    "GET /plugins": "1.25",
+    "GET /plugins filters": "1.28",  # first in the v1.28 spec; not in CHANGELOG
+    "GET /plugins/privileges": "1.25",
+    "POST /plugins/pull": "1.25",
+    "GET /plugins/{name}/json": "1.25",
+    "DELETE /plugins/{name}": "1.25",
+    "POST /plugins/{name}/enable": "1.25",
+    "POST /plugins/{name}/disable": "1.25",
+    "POST /plugins/{name}/disable force": "1.28",
+    "POST /plugins/{name}/upgrade": "1.26",
+    "POST /plugins/create": "1.25",
+    "POST /plugins/{name}/push": "1.25",
+    "POST /plugins/{name}/set": "1.25",
+    # experimental daemons only until 1.39 (CHANGELOG v1.31, v1.39)
+    "POST /session": "1.31",
     # container config (types)
     # HostConfig fields (CHANGELOG.md; the spec where it says nothing, as noted)
     "POST /containers/create AutoRemove": "1.25",
@@ -99,6 +197,14 @@ FEATURES: dict[str, str] = {
     "POST /containers/create EndpointsConfig-MacAddress": "1.44",
     "POST /containers/create EndpointsConfig-multiple": "1.44",
     "POST /containers/create EndpointsConfig-GwPriority": "1.48",
+    # exec and attach
+    "POST /containers/{id}/exec Env": "1.25",
+    "POST /containers/{id}/exec WorkingDir": "1.35",
+    "POST /containers/{id}/exec ConsoleSize": "1.42",
+    # ("POST /exec/{id}/start ConsoleSize": "1.42" above is right: absent from the v1.41 spec,
+    # it came in v1.42 with the exec-create field the CHANGELOG names.)
+    # API 1.42+ daemons say by Content-Type whether a hijacked stream is multiplexed
+    "POST /containers/{id}/attach Content-Type": "1.42",
 }
 
 

@@ -11,13 +11,16 @@ import json
 import math
 import re
 from datetime import datetime
-from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Tuple, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Mapping, Tuple, Union, overload
 
 from .. import streams
 from ..constants import DEFAULT_DATA_CHUNK_SIZE
 from ..errors import DeprecatedMethod, DockerTimeout, InvalidArgument, NullResource, StreamParseError
 from ..utils.convert import convert_filters, datetime_to_timestamp, parse_bytes
 from ._base import ApiMixin
+
+if TYPE_CHECKING:
+    import requests
 
 #: A container: its id or name, or a dict with its ``Id`` (as ``containers()`` returns).
 Container = Union[str, Mapping[str, Any]]
@@ -440,8 +443,9 @@ class ContainerApiMixin(ApiMixin):
              demux: bool = False) -> Any:
         """A container's output, as ``docker logs`` shows it (``GET /containers/{id}/logs``).
 
-        Every byte the container wrote comes back, in order. A container with a TTY has one
-        stream; otherwise stdout and stderr come interleaved, or apart with ``demux``.
+        Every byte the logging driver kept comes back, in order (the driver may rotate old
+        output away: the ``local`` driver keeps 100 MB by default). A container with a TTY has
+        one stream; otherwise stdout and stderr come interleaved, or apart with ``demux``.
 
         Args:
             stdout: include what it wrote to stdout.
@@ -499,7 +503,7 @@ class ContainerApiMixin(ApiMixin):
         with output:
             return streams.collect(output, demux)
 
-    def _output_is_raw(self, response: Any, container_id: str) -> bool:
+    def _output_is_raw(self, response: requests.Response, container_id: str) -> bool:
         """Whether a logs response is a TTY's raw bytes rather than multiplexed frames.
 
         Daemons of API 1.42 and newer say so in the Content-Type (older ones send no type or,
@@ -665,7 +669,7 @@ class ContainerApiMixin(ApiMixin):
                                headers={"Content-Type": "application/x-tar"}))
         return True
 
-    def copy(self, container: Container, resource: str) -> streams.Stream[bytes]:
+    def copy(self, container: Container, resource: str) -> _ReadableStream:
         """A tar archive of a path in a container (the first docker-py's ``copy``).
 
         The ``POST /containers/{id}/copy`` it used is gone from the API; this reads the same
@@ -894,7 +898,7 @@ def _sized_chunks(size: int | None) -> Callable[[Iterable[bytes]], Iterator[byte
 class _ReadableStream(streams.Stream[bytes]):
     """A stream of bytes that can also be ``read()`` like a file (for ``copy``)."""
 
-    def __init__(self, response: Any, iterator: Iterable[bytes]) -> None:
+    def __init__(self, response: requests.Response | None, iterator: Iterable[bytes]) -> None:
         super().__init__(response, iterator)
         self._pending = b""
 

@@ -14,9 +14,30 @@ from .containers import (
 )
 from .healthcheck import Healthcheck
 from .networks import EndpointConfig, IPAMConfig, IPAMPool, NetworkingConfig
+from .services import (
+    ConfigReference,
+    ContainerSpec,
+    DNSConfig,
+    EndpointSpec,
+    NetworkAttachmentConfig,
+    Placement,
+    PlacementPreference,
+    Privileges,
+    Resources,
+    RollbackConfig,
+    SecretReference,
+    ServiceMode,
+    TaskTemplate,
+    UpdateConfig,
+)
+from .swarm import SwarmExternalCA, SwarmSpec
 
 __all__ = [
     "CancellableStream", "ContainerConfig", "DeviceRequest", "DriverConfig", "EndpointConfig",
     "HostConfig", "Healthcheck", "IPAMConfig", "IPAMPool", "LogConfig", "Mount", "NetworkingConfig",
     "RestartPolicy", "Ulimit",
+    # swarm services
+    "ConfigReference", "ContainerSpec", "DNSConfig", "EndpointSpec", "NetworkAttachmentConfig",
+    "Placement", "PlacementPreference", "Privileges", "Resources", "RollbackConfig",
+    "SecretReference", "ServiceMode", "SwarmExternalCA", "SwarmSpec", "TaskTemplate", "UpdateConfig",
 ]

@@ -322,7 +322,7 @@ def test_wait_condition(client: Client, make: Make) -> None:
         with pytest.raises(errors.InvalidVersion, match="1.30"):
             client.wait(container, condition="not-running")
         return
-    created = make(["sh", "-c", "exit 5"])
+    created = make(["sh", "-c", "sleep 1; exit 5"])
     # next-exit waits for the exit still to come, not-running for a container not running now
     waiter: dict[str, Any] = {}
     thread = threading.Thread(target=lambda: waiter.update(client.wait(created, timeout=20,
@@ -335,7 +335,7 @@ def test_wait_condition(client: Client, make: Make) -> None:
     assert client.wait(created, condition="not-running", timeout=5)["StatusCode"] == 5
 
     doomed = make(["sleep", "30"], start=True)
-    threading.Timer(0.5, client.remove_container, args=(doomed,), kwargs={"force": True}).start()
+    threading.Timer(1, client.remove_container, args=(doomed,), kwargs={"force": True}).start()
     assert client.wait(doomed, condition="removed", timeout=20)["StatusCode"] == 137
     with pytest.raises(errors.InvalidArgument, match="condition"):
         client.wait(created, condition="stopped")
@@ -672,7 +672,7 @@ def test_export_and_copy(client: Client, make: Make) -> None:
     assert members["rt/a.txt"] == ("file", 0o640, b"alpha\n")
     # the old copy() handed back a file-like raw response: read() still works
     with client.copy(container, "/tmp/rt/a.txt") as copied:
-        with tarfile.open(fileobj=copied, mode="r|") as tar:  # type: ignore[call-overload]
+        with tarfile.open(fileobj=copied, mode="r|") as tar:
             member = tar.next()
             assert member is not None and member.name == "a.txt"
             extracted = tar.extractfile(member)

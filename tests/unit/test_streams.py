@@ -9,6 +9,7 @@ import random
 import struct
 import tempfile
 import threading
+import time
 import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -675,7 +676,12 @@ def test_socket_chunked_dropped_mid_stream(make_server: Callable[..., SockServer
         for item in Stream(response, iter_frames(iter_raw(response))):
             received.append(item)
     assert caught.type is StreamInterrupted
-    assert merged(received) == [(STDOUT, b"a" * 100), (STDERR, b"b" * 10)]
+    expected = [(STDOUT, b"a" * 100), (STDERR, b"b" * 10)]
+    if ending == "close":
+        assert merged(received) == expected
+    else:  # a reset may discard what the client had not read yet
+        got = b"".join(payload for _, payload in received)
+        assert got == b"".join(payload for _, payload in expected)[:len(got)]
 
 
 def test_socket_chunked_json_dropped_mid_stream(make_server: Callable[..., SockServer],
@@ -757,7 +763,8 @@ def test_socket_upgraded_connection_dropped_in_a_frame(make_server: Callable[...
         for item in Stream(response, iter_frames(iter_raw(response))):
             received.append(item)
     assert caught.type is StreamInterrupted
-    assert received[0] == (STDOUT, b"complete")
+    if ending == "close":  # a reset may discard what the client had not read yet
+        assert received == [(STDOUT, b"complete")]  # the cut frame is not yielded
 
 
 @pytest.mark.parametrize("framing", ["chunked", "length", "close", "upgrade"])
@@ -791,7 +798,8 @@ def test_socket_read_timeout(make_server: Callable[..., SockServer], session: re
     else:
         parts = [head(101, {"Connection": "Upgrade", "Upgrade": "tcp"}), first]
     server = make_server(Reply(parts, end="hold"))
-    response = get(session, server, timeout=(10, 0.2))
+    response = get(session, server, timeout=10)
+    response.raw.connection.sock.settimeout(0.2)  # the read timeout, once the head is in
     events = Stream(response, iter_json(iter_raw(response)))
     assert next(events) == {"a": 1}
     with pytest.raises(DockerTimeout):
@@ -861,10 +869,9 @@ def test_socket_close_from_another_thread(make_server: Callable[..., SockServer]
     reader = threading.Thread(target=consume)
     reader.start()
     try:
-        for _ in range(1000):
-            if received and events._busy:
-                break
-            threading.Event().wait(0.005)
+        deadline = time.monotonic() + 30
+        while not (received and events._busy) and time.monotonic() < deadline:
+            time.sleep(0.005)
         events.close()
         reader.join(10)
         assert not reader.is_alive()

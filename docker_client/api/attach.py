@@ -1,0 +1,300 @@
+"""Attach endpoints: a container's output as docker-py returns it, and its raw connection
+(HTTP or WebSocket). ``attach_duplex`` goes further: a :class:`~docker_client.streams.Duplex`
+to write the container's stdin and read its output at once, with its exit code.
+"""
+from __future__ import annotations
+
+import io
+import socket
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Tuple, Union, overload
+from urllib.parse import urlencode
+
+import requests
+
+from .. import streams
+from ..errors import (
+    APIError,
+    DockerConnectionError,
+    DockerException,
+    InvalidArgument,
+    NullResource,
+    create_api_error_from_response,
+)
+from ._base import ApiMixin
+
+if TYPE_CHECKING:
+    from ..env import DaemonAddress
+
+#: A container: its id or name, or a dict with its ``Id``.
+Container = Union[str, Mapping[str, Any]]
+#: What docker-py's ``demux=True`` gives: ``(stdout, stderr)``, each None when absent.
+Demuxed = Tuple[Union[bytes, None], Union[bytes, None]]
+
+_DEFAULT_SOCKET_PARAMS = {"stdout": 1, "stderr": 1, "stream": 1}
+_NO_WEBSOCKET = ("attach_socket(ws=True) needs the websocket-client package "
+                 "(pip install websocket-client)")
+
+
+class AttachApiMixin(ApiMixin):
+    if TYPE_CHECKING:
+        _address: DaemonAddress
+        verify: Any
+        cert: Any
+
+        def get_adapter(self, url: str) -> Any: ...
+
+    @overload
+    def attach(self, container: Container, stdout: bool = ..., stderr: bool = ...,
+               stream: Literal[False] = ..., logs: bool = ...,
+               demux: Literal[False] = ...) -> bytes: ...
+
+    @overload
+    def attach(self, container: Container, stdout: bool = ..., stderr: bool = ...,
+               stream: Literal[False] = ..., logs: bool = ..., *,
+               demux: Literal[True]) -> Demuxed: ...
+
+    @overload
+    def attach(self, container: Container, stdout: bool = ..., stderr: bool = ..., *,
+               stream: Literal[True], logs: bool = ...,
+               demux: Literal[False] = ...) -> streams.Stream[bytes]: ...
+
+    @overload
+    def attach(self, container: Container, stdout: bool = ..., stderr: bool = ..., *,
+               stream: Literal[True], logs: bool = ...,
+               demux: Literal[True]) -> streams.Stream[Demuxed]: ...
+
+    @overload
+    def attach(self, container: Container, stdout: bool = ..., stderr: bool = ...,
+               stream: bool = ..., logs: bool = ..., demux: bool = ...) -> Any: ...
+
+    def attach(self, container: Container, stdout: bool = True, stderr: bool = True,
+               stream: bool = False, logs: bool = False, demux: bool = False) -> Any:
+        """A container's output (``POST /containers/{id}/attach``).
+
+        Reading waits as long as the container runs: there is no read timeout (as in
+        docker-py). A TTY container's output is read as it is (all of it stdout).
+
+        Args:
+            container: the container's id or name.
+            stdout: include its stdout.
+            stderr: include its stderr.
+            stream: follow the output as it comes, until the container stops; as a stream.
+            logs: include the output it wrote before.
+            demux: keep stdout and stderr apart: ``(stdout, stderr)`` pairs.
+
+        Returns:
+            All the output, ``bytes`` (with ``demux`` a pair ``(stdout, stderr)``, each None if
+            empty); with ``stream`` a :class:`~docker_client.streams.Stream` of ``bytes`` (with
+            ``demux`` of ``(stdout, None)``/``(None, stderr)`` pairs).
+
+        Raises:
+            NotFound: no such container.
+            StreamInterrupted: the connection broke before the output ended.
+
+        Example:
+            >>> for out, err in client.attach(container, stream=True, demux=True):
+            ...     print(out or err)
+        """
+        ident = _container_id(container)
+        tty = self._attach_tty(ident)
+        params = self._params(logs=logs, stdout=stdout, stderr=stderr, stream=stream)
+        sock = self._open_attach(ident, params)
+        return streams.read_hijacked(sock, tty=_is_raw(sock, tty), stream=stream, demux=demux)
+
+    def attach_socket(self, container: Container, params: Mapping[str, Any] | None = None,
+                      ws: bool = False) -> Any:
+        """Attach to a container and return the connection, to read and write it yourself.
+
+        Args:
+            container: the container's id or name.
+            params: the query: ``stdin``, ``stdout``, ``stderr``, ``stream``, ``logs``,
+                ``detachKeys`` (from ``config.json`` unless given). Default: stdout, stderr and
+                stream.
+            ws: attach by WebSocket (``GET /containers/{id}/attach/ws``, needs websocket-client)
+                rather than by hijacked HTTP; over unix sockets, TCP and TLS, not ssh.
+
+        Returns:
+            A :class:`~docker_client.streams.HijackedSocket` (socket-like: ``recv``,
+            ``sendall``, ``shutdown``...; multiplexed frames unless the container has a TTY),
+            or with ``ws`` a ``websocket.WebSocket`` (the output as it is, in messages). Close it
+            when done.
+
+        Raises:
+            NotFound: no such container.
+            DockerException: ``ws`` without websocket-client, or over ssh.
+        """
+        ident = _container_id(container)
+        query = dict(params or _DEFAULT_SOCKET_PARAMS)
+        if "detachKeys" not in query and "detachKeys" in self._general_configs:
+            query["detachKeys"] = self._general_configs["detachKeys"]
+        if ws:
+            return self._attach_websocket(ident, query)
+        return self._open_attach(ident, self._params(**query))
+
+    def attach_duplex(self, container: Container, stdout: bool = True, stderr: bool = True,
+                      stdin: bool = True, logs: bool = False,
+                      detach_keys: str | None = None) -> streams.Duplex:
+        """Attach to a container's stdin and output together, as one object.
+
+        Attach before starting the container to miss none of its output. For
+        :meth:`~docker_client.streams.Duplex.close_stdin` to end the container's input, create
+        it with ``stdin_open=True`` and ``stdin_once=True``. The duplex's ``wait()`` returns the
+        container's exit code (``POST /containers/{id}/wait``).
+
+        Args:
+            container: the container's id or name.
+            stdout: include its stdout.
+            stderr: include its stderr.
+            stdin: attach its stdin.
+            logs: first the output it wrote before.
+            detach_keys: the key sequence that detaches a TTY container; the ``detachKeys`` of
+                ``config.json`` by default.
+
+        Returns:
+            A :class:`~docker_client.streams.Duplex`; close it (or use ``with``) when done.
+
+        Raises:
+            NotFound: no such container.
+
+        Example:
+            >>> container = client.create_container(image, ["cat"], stdin_open=True, stdin_once=True)
+            >>> with client.attach_duplex(container) as cat:
+            ...     client.start(container)
+            ...     cat.communicate(b"hello"), cat.wait()
+            ((b'hello', b''), 0)
+        """
+        ident = _container_id(container)
+        tty = self._attach_tty(ident)
+        keys = detach_keys or self._general_configs.get("detachKeys")
+        params = self._params(stream=True, stdin=stdin, stdout=stdout, stderr=stderr, logs=logs,
+                              detachKeys=keys or None)
+        sock = self._open_attach(ident, params)
+        return streams.Duplex(
+            sock, tty=_is_raw(sock, tty), name=f"container {ident[:12]}",
+            get_exit_code=lambda timeout: self._container_exit_code(ident, timeout),
+        )
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _attach_tty(self, container: str) -> bool | None:
+        """Whether the container has a TTY; None where the answer's Content-Type will say."""
+        if self._supports("POST /containers/{id}/attach Content-Type"):
+            return None
+        info = self._result(self._get(self._url("/containers/{0}/json", container)), json=True)
+        return bool((info.get("Config") or {}).get("Tty"))
+
+    def _open_attach(self, container: str, params: Mapping[str, Any]) -> streams.HijackedSocket:
+        url = self._url("/containers/{0}/attach", container)
+        response = self._post(url, params=params, headers=streams.UPGRADE_HEADERS, stream=True)
+        self._raise_for_status(response)
+        return streams.hijack(response)
+
+    def _container_exit_code(self, container: str, timeout: float | None) -> int:
+        """The container's exit code, once it has stopped (``POST /containers/{id}/wait``)."""
+        response = self._post(self._url("/containers/{0}/wait", container), timeout=timeout)
+        return int(self._result(response, json=True)["StatusCode"])
+
+    def _attach_websocket(self, container: str, params: Mapping[str, Any]) -> Any:
+        try:
+            import websocket
+        except ImportError as exc:
+            raise DockerException(_NO_WEBSOCKET) from exc
+        address = self._address
+        query = urlencode(self._params(**params))
+        path = self._url("/containers/{0}/attach/ws", container)[len(self.base_url):]
+        if query:
+            path = f"{path}?{query}"
+        options: dict[str, Any] = {}
+        sock: socket.socket | None = None
+        if address.scheme == "unix":
+            sock = _connect_unix(address.socket_path, self._websocket_connect_timeout(), address.where)
+            url = "ws://localhost" + path
+            options["socket"] = sock
+        elif address.scheme in ("http", "https"):
+            scheme, rest = self.base_url.split("://", 1)
+            url = ("wss://" if scheme == "https" else "ws://") + rest + path
+            if scheme == "https":
+                options["sslopt"] = self._websocket_ssl_options()
+        else:
+            raise DockerException(f"attach_socket(ws=True) is not supported over {address.scheme}://;"
+                                  " attach_socket() or attach_duplex() work everywhere")
+        try:
+            try:
+                connection = websocket.create_connection(
+                    url, timeout=self._websocket_connect_timeout(), **options)
+            except websocket.WebSocketBadStatusException as exc:
+                raise _websocket_api_error(exc, url) from None
+            except (websocket.WebSocketException, OSError) as exc:
+                raise DockerConnectionError(
+                    f"cannot attach by WebSocket to the Docker daemon at {address.where}: {exc}"
+                ) from exc
+        except BaseException:
+            if sock is not None:
+                sock.close()
+            raise
+        connection.settimeout(None)  # as docker-py: wait for output as long as it takes
+        return connection
+
+    def _websocket_connect_timeout(self) -> float | None:
+        timeout = self.timeout
+        if isinstance(timeout, tuple):
+            timeout = timeout[0]
+        return None if timeout is None else float(timeout)
+
+    def _websocket_ssl_options(self) -> dict[str, Any]:
+        """websocket-client's ``sslopt`` for the TLS settings this client's requests use."""
+        import ssl
+
+        verify = self.verify
+        options: dict[str, Any] = {"cert_reqs": ssl.CERT_REQUIRED if verify else ssl.CERT_NONE}
+        if isinstance(verify, str):
+            options["ca_certs"] = verify
+        cert = self.cert
+        if isinstance(cert, (tuple, list)):
+            options["certfile"], options["keyfile"] = cert
+        elif cert:
+            options["certfile"] = cert
+        adapter = self.get_adapter(self.base_url)
+        pool_options = getattr(getattr(adapter, "poolmanager", None), "connection_pool_kw", {})
+        options["check_hostname"] = bool(verify) and pool_options.get("assert_hostname") is not False
+        return options
+
+
+def _is_raw(sock: streams.HijackedSocket, tty: bool | None) -> bool:
+    """Whether the attached output is a TTY's: known, or told by the answer's Content-Type."""
+    if tty is not None:
+        return tty
+    return sock.response.headers.get("Content-Type", "") != streams.MULTIPLEXED_STREAM
+
+
+def _connect_unix(path: str, timeout: float | None, where: str) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(path)
+    except OSError as exc:
+        sock.close()
+        raise DockerConnectionError(f"cannot connect to the Docker daemon at {where}: {exc}") from exc
+    return sock
+
+
+def _websocket_api_error(exc: Any, url: str) -> APIError:
+    """The :class:`APIError` for a refused WebSocket handshake, as for any other answer."""
+    response = requests.Response()
+    response.status_code = int(exc.status_code)
+    response.reason = exc.status_message or ""
+    response.url = url
+    response.headers.update(exc.resp_headers or {})
+    response.raw = io.BytesIO(exc.resp_body or b"")
+    return create_api_error_from_response(response)
+
+
+def _container_id(container: Any) -> str:
+    """The id or name of ``container``: a string, or a dict with ``Id`` (docker-py's way)."""
+    if isinstance(container, Mapping):
+        container = container.get("Id", container.get("ID"))
+    if container is None or container == "":
+        raise NullResource("Resource ID was not provided")
+    if not isinstance(container, str):
+        raise InvalidArgument(f"a container is its id or name, not {container!r}")
+    return container
