@@ -10,15 +10,16 @@ import os
 import re
 import stat as stat_module
 import struct
+import sys
 import zlib
 from typing import IO, Any, Callable, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from .errors import DockerException, InvalidArgument
 
 __all__ = [
-    "DEFAULT_CHUNK_SIZE", "BuildContext", "ContextEntry", "PatternMatcher", "clean_path",
-    "context_entries", "dockerfile_archive", "is_archive", "parse_dockerignore", "prepare_context",
-    "read_dockerignore", "tar_stream", "trim_build_files",
+    "DEFAULT_CHUNK_SIZE", "BuildContext", "ContextEntry", "ExtraFile", "PatternMatcher", "clean_path",
+    "context_entries", "dockerfile_archive", "gzip_stream", "is_archive", "parse_dockerignore",
+    "prepare_context", "read_chunks", "read_dockerignore", "tar_header", "tar_stream", "trim_build_files",
 ]
 
 #: Size of the chunks :func:`tar_stream` yields (a large file's data may come in bigger ones).
@@ -320,6 +321,7 @@ _POSIX_CLASSES = {
 }
 # Perl classes as Go defines them (ASCII only; \s has no \v).
 _PERL_CLASSES = {"d": "0-9", "s": "\\t\\n\\f\\r ", "w": "0-9A-Za-z_"}
+_HEX = frozenset("0123456789abcdefABCDEF")
 _SIMPLE_ESCAPES = {"a": 7, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11}
 
 
@@ -398,11 +400,11 @@ def _escape_value(expr: str, c: str, pos: int) -> Tuple[int, int]:
         if pos < len(expr) and expr[pos] == "{":
             end = expr.find("}", pos)
             digits = expr[pos + 1:end] if end > pos else ""
-            if not digits or any(d not in "0123456789abcdefABCDEF" for d in digits) or int(digits, 16) > 0x10FFFF:
+            if not digits or any(d not in _HEX for d in digits) or int(digits, 16) > 0x10FFFF:
                 raise _RegexError("invalid escape sequence \\x{...}")
             return int(digits, 16), end + 1
         digits = expr[pos:pos + 2]
-        if len(digits) < 2 or any(d not in "0123456789abcdefABCDEF" for d in digits):
+        if len(digits) < 2 or any(d not in _HEX for d in digits):
             raise _RegexError("invalid escape sequence \\x")
         return int(digits, 16), pos + 2
     if c in _SIMPLE_ESCAPES:
@@ -623,6 +625,10 @@ def _sort_key(entry: os.DirEntry[str]) -> bytes:
     return os.fsencode(entry.name)
 
 
+def _name_key(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
 def context_entries(root: str, excludes: PatternMatcher | Iterable[str] = ()) -> Iterator[ContextEntry]:
     """The entries the CLI archives from ``root``, in its order.
 
@@ -655,7 +661,10 @@ def _scan(directory: str) -> List[os.DirEntry[str]]:
         return []
     except OSError as exc:
         raise DockerException(f"error checking context: cannot read directory {directory}: {exc}") from exc
-    entries.sort(key=_sort_key)
+    if all(entry.name.isascii() for entry in entries):
+        entries.sort(key=_name_key)
+    else:  # in byte order, as Go sorts names (an undecodable byte sorts by its value)
+        entries.sort(key=_sort_key)
     return entries
 
 
@@ -745,7 +754,7 @@ def _pax_record(key: bytes, value: bytes) -> bytes:
 
 
 def _padding(size: int) -> bytes:
-    return _ZERO_BLOCK[:-size % _BLOCK] if size % _BLOCK else b""
+    return _ZERO_BLOCK[size % _BLOCK:] if size % _BLOCK else b""
 
 
 def _checksummed(header: bytes) -> bytes:
@@ -828,17 +837,6 @@ def _to_ascii(value: bytes) -> bytes:
 # -- the tar stream --------------------------------------------------------------------------
 
 
-def _capability(path: str) -> Optional[bytes]:
-    """The ``security.capability`` xattr as the CLI archives it (revision 3 made revision 2)."""
-    try:
-        value = os.getxattr(path, _CAPABILITY_XATTR, follow_symlinks=False)
-    except OSError:
-        return None
-    if len(value) > 3 and value[3] == 3:
-        value = value[:3] + b"\x02" + value[4:20]
-    return value
-
-
 class _Chunker:
     """Collects pieces of output and hands them out in chunks of about ``size`` bytes."""
 
@@ -858,7 +856,7 @@ class _Chunker:
 
     def take(self) -> bytes:
         chunk = b"".join(self.pieces)
-        self.pieces = []
+        self.pieces.clear()  # in place: callers may hold the list
         self.pending = 0
         return chunk
 
@@ -903,12 +901,13 @@ def tar_stream(root: str, excludes: PatternMatcher | Iterable[str] = (), *,
     """
     stream = _tar_chunks(root, excludes, entries, replace or {}, extra_files, chunk_size)
     if gzip:
-        return _gzipped(stream)
+        return gzip_stream(stream)
     return stream
 
 
-def _gzipped(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+def gzip_stream(chunks: Iterable[bytes], level: int = 6) -> Iterator[bytes]:
+    """Yield ``chunks`` compressed with gzip, as they come."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 31)
     for chunk in chunks:
         out = compressor.compress(chunk)
         if out:
@@ -922,67 +921,78 @@ def _tar_chunks(root: str, excludes: PatternMatcher | Iterable[str],
     if entries is None:
         entries = context_entries(root, excludes)
     out = _Chunker(chunk_size)
+    pieces = out.pieces
     seen_inodes: dict[int, bytes] = {}
-    check_xattrs = True
-    fsencode = os.fsencode
+    encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+    pack = _USTAR.pack
+    base_sum = _USTAR_BASE_SUM + 2 * 48 * 7  # the two device fields, "0000000\0" each
+    s_ifmt, s_ifreg, s_ifdir = 0o170000, stat_module.S_IFREG, stat_module.S_IFDIR
+    read_flags = os.O_RDONLY | os.O_CLOEXEC
+    os_open, os_read, os_close, getxattr = os.open, os.read, os.close, os.getxattr
     for rel, abspath, st in entries:
         mode = st.st_mode
-        fmt = stat_module.S_IFMT(mode)
-        name = fsencode(rel)
-        linkname = b""
-        size = 0
-        devmajor = devminor = 0
-        if fmt == stat_module.S_IFREG:
-            typeflag = REGTYPE
-            size = st.st_size
-        elif fmt == stat_module.S_IFDIR:
-            typeflag = DIRTYPE
+        fmt = mode & s_ifmt
+        name = rel.encode(encoding, errors)
+        if fmt == s_ifdir:
             name += b"/"
-        elif fmt == stat_module.S_IFLNK:
-            typeflag = SYMTYPE
-            try:
-                linkname = fsencode(os.readlink(abspath))
-            except OSError as exc:
-                raise DockerException(f"cannot read the symbolic link {abspath}: {exc}") from exc
-        elif fmt == stat_module.S_IFIFO:
-            typeflag = FIFOTYPE
-        elif fmt in (stat_module.S_IFCHR, stat_module.S_IFBLK):
-            typeflag = CHRTYPE if fmt == stat_module.S_IFCHR else BLKTYPE
-            devmajor, devminor = os.major(st.st_rdev), os.minor(st.st_rdev)
-        else:
+        try:
+            capability = getxattr(abspath, _CAPABILITY_XATTR, follow_symlinks=False)
+        except OSError:
+            capability = None
+        mtime = st.st_mtime_ns // 1_000_000_000
+        if (capability is None and (fmt == s_ifdir or (fmt == s_ifreg and st.st_nlink == 1))
+                and len(name) <= 100 and name.isascii() and 0 <= mtime < _MAX_OCTAL_12
+                and st.st_size < _MAX_OCTAL_12 and rel not in replace):
+            # The common case, inline: a USTAR header for a plain file or directory.
+            size = st.st_size if fmt == s_ifreg else 0
+            typeflag = REGTYPE if fmt == s_ifreg else DIRTYPE
+            mode_field = b"%07o\0" % (mode & 0o7777)
+            size_field = b"%011o\0" % size
+            mtime_field = b"%011o\0" % mtime
+            checksum = (base_sum + sum(name) + sum(mode_field) + sum(size_field) + sum(mtime_field)
+                        + typeflag[0])
+            pieces.append(pack(name, mode_field, _OCTAL_ZERO_8, _OCTAL_ZERO_8, size_field, mtime_field,
+                               b"%06o\0 " % checksum, typeflag, b"", _MAGIC, b"", b"", _OCTAL_ZERO_8,
+                               _OCTAL_ZERO_8, b""))
+            out.pending += _BLOCK
+            if size and size <= chunk_size:
+                try:
+                    fd = os_open(abspath, read_flags)
+                    try:
+                        data = os_read(fd, size)
+                        while len(data) < size:
+                            more = os_read(fd, size - len(data))
+                            if not more:
+                                raise DockerException(f"{abspath} shrank while the build context was "
+                                                      "being sent")
+                            data += more
+                    finally:
+                        os_close(fd)
+                except OSError as exc:
+                    raise DockerException(f"error checking context: cannot read {abspath}: {exc}") from exc
+                pieces.append(data)
+                if size % _BLOCK:
+                    pieces.append(_ZERO_BLOCK[size % _BLOCK:])
+                out.pending += size + -size % _BLOCK
+            elif size:
+                yield from _file_data(abspath, size, out)
+            if out.pending >= chunk_size:
+                yield out.take()
             continue
-        records = None
-        if check_xattrs:
-            capability = _capability(abspath)
-            if capability is not None:
-                records = {b"SCHILY.xattr." + _CAPABILITY_XATTR.encode(): capability}
-        if fmt != stat_module.S_IFDIR and st.st_nlink > 1:
-            first = seen_inodes.get(st.st_ino)
-            if first is None:
-                seen_inodes[st.st_ino] = name
-            else:
-                typeflag, linkname, size = LNKTYPE, first, 0
-        data = replace.get(rel) if typeflag == REGTYPE else None
-        if data is not None:
-            size = len(data)
-        header = tar_header(name, mode & 0o7777, size, st.st_mtime_ns // 1_000_000_000, typeflag,
-                            linkname, devmajor, devminor, records)
+        header, size = _entry_header(name, rel, abspath, st, fmt, mtime, capability, seen_inodes, replace)
         if header is None:
             continue
-        chunk = out.add(header)
-        if chunk is not None:
-            yield chunk
-        if typeflag != REGTYPE or not size:
-            continue
-        if data is not None:
-            chunk = out.add(data + _padding(size))
-            if chunk is not None:
-                yield chunk
-            continue
-        yield from _file_data(abspath, size, out)
+        out.add(header)
+        data = replace.get(rel)
+        if size and data is not None:
+            out.add(data + _padding(size))
+        elif size:
+            yield from _file_data(abspath, size, out)
+        if out.pending >= chunk_size:
+            yield out.take()
     for extra in extra_files:
         data = extra.data
-        header = tar_header(fsencode(extra.name), extra.mode, len(data), extra.mtime, REGTYPE)
+        header = tar_header(extra.name.encode(encoding, errors), extra.mode, len(data), extra.mtime, REGTYPE)
         assert header is not None
         for piece in (header, data, _padding(len(data))):
             chunk = out.add(piece)
@@ -990,6 +1000,51 @@ def _tar_chunks(root: str, excludes: PatternMatcher | Iterable[str],
                 yield chunk
     out.add(_END_OF_ARCHIVE)
     yield out.take()
+
+
+def _entry_header(name: bytes, rel: str, abspath: str, st: os.stat_result, fmt: int, mtime: int,
+                  capability: Optional[bytes], seen_inodes: dict[int, bytes],
+                  replace: Mapping[str, bytes]) -> Tuple[Optional[bytes], int]:
+    """The header of any entry (hard links, symbolic links, devices, long names, xattrs), and
+    the size of the data that follows it.
+    """
+    linkname = b""
+    size = 0
+    devmajor = devminor = 0
+    if fmt == stat_module.S_IFREG:
+        typeflag = REGTYPE
+        size = st.st_size
+    elif fmt == stat_module.S_IFDIR:
+        typeflag = DIRTYPE
+    elif fmt == stat_module.S_IFLNK:
+        typeflag = SYMTYPE
+        try:
+            linkname = os.fsencode(os.readlink(abspath))
+        except OSError as exc:
+            raise DockerException(f"cannot read the symbolic link {abspath}: {exc}") from exc
+    elif fmt == stat_module.S_IFIFO:
+        typeflag = FIFOTYPE
+    elif fmt in (stat_module.S_IFCHR, stat_module.S_IFBLK):
+        typeflag = CHRTYPE if fmt == stat_module.S_IFCHR else BLKTYPE
+        devmajor, devminor = os.major(st.st_rdev), os.minor(st.st_rdev)
+    else:
+        return None, 0
+    records = None
+    if capability is not None:
+        if len(capability) > 3 and capability[3] == 3:  # revision 3 is stored as revision 2
+            capability = capability[:3] + b"\x02" + capability[4:20]
+        records = {b"SCHILY.xattr." + _CAPABILITY_XATTR.encode(): capability}
+    if fmt != stat_module.S_IFDIR and st.st_nlink > 1:
+        first = seen_inodes.get(st.st_ino)
+        if first is None:
+            seen_inodes[st.st_ino] = name
+        else:
+            typeflag, linkname, size = LNKTYPE, first, 0
+    if typeflag == REGTYPE and rel in replace:
+        size = len(replace[rel])
+    header = tar_header(name, st.st_mode & 0o7777, size, mtime, typeflag, linkname, devmajor, devminor,
+                        records)
+    return header, size
 
 
 def _file_data(path: str, size: int, out: _Chunker) -> Iterator[bytes]:

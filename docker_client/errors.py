@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 from typing import Any, Iterator, NoReturn
 
 import requests
@@ -270,7 +271,8 @@ def translate_transport_errors(where: str) -> Iterator[None]:
         raise
     except requests.exceptions.ConnectTimeout as exc:
         raise DockerConnectionError(f"timed out connecting to the Docker daemon at {where}") from exc
-    except (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
+    except (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError,
+            socket.timeout) as exc:  # socket.timeout is not a TimeoutError before Python 3.10
         raise DockerTimeout(f"the Docker daemon at {where} did not answer in time") from exc
     except requests.exceptions.ChunkedEncodingError as exc:
         raise StreamInterrupted(f"the connection to {where} broke in mid-stream: {exc}") from exc

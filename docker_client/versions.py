@@ -34,18 +34,39 @@ FEATURES: dict[str, str] = {
     "GET /containers/{id}/stats one-shot": "1.41",
     # the logs Content-Type tells a TTY's raw stream from frames for requests of 1.42+
     "GET /containers/{id}/logs Content-Type": "1.42",
-    # images
+    # images and build (CHANGELOG.md; the specs v1.25-v1.52 where it is silent, as noted)
     "POST /images/prune": "1.25",
     "GET /distribution/{name}/json": "1.30",
-    "POST /build/prune": "1.31",
+    "GET /images/json filters-reference": "1.25",  # before: the "filter" parameter
+    "GET /images/json shared-size": "1.42",
     "GET /images/json manifests": "1.47",
     "GET /images/{name}/json manifests": "1.48",
+    "GET /images/{name}/json platform": "1.49",
+    "GET /images/{name}/attestations": "1.55",
     "POST /images/create platform": "1.32",
     "POST /images/{name}/push platform": "1.46",
     "GET /images/get platform": "1.48",
+    "GET /images/{name}/get platform": "1.48",
     "POST /images/load platform": "1.48",
+    # several platform= values in one request
+    "GET /images/get platform-multiple": "1.52",
+    "GET /images/{name}/get platform-multiple": "1.52",
+    "POST /images/load platform-multiple": "1.52",
     "GET /images/{name}/history platform": "1.48",
     "DELETE /images/{name} platforms": "1.50",
+    "POST /build cachefrom": "1.25",
+    "POST /build networkmode": "1.25",
+    "POST /build squash": "1.25",  # the v1.25 spec
+    "POST /build extrahosts": "1.28",  # CHANGELOG v1.28 (docker-py says 1.27)
+    "POST /build target": "1.29",  # docker-py; multi-stage builds came with 1.29
+    "POST /build platform": "1.32",  # docker-py; with POST /images/create platform
+    "POST /build/prune": "1.31",
+    "POST /build/prune filters": "1.39",  # the v1.39 spec
+    "POST /build/prune keep-storage": "1.39",  # the v1.39 spec; reserved-space from 1.48
+    "POST /build/prune all": "1.39",  # the v1.39 spec
+    "POST /build/prune reserved-space": "1.48",
+    "POST /build/prune max-used-space": "1.48",
+    "POST /build/prune min-free-space": "1.48",
     # networks, volumes, swarm
     "GET /networks/{id} verbose": "1.28",
     "GET /networks/{id} scope": "1.31",

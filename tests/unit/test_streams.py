@@ -39,7 +39,7 @@ from docker_client.streams import (
 
 from .sockserver import LAST_CHUNK, Reply, SockServer, chunk, chunked_body, head
 
-PROPERTY = settings(deadline=None, database=None, max_examples=150,
+PROPERTY = settings(deadline=None, database=None, max_examples=100,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 FEW = settings(deadline=None, database=None, max_examples=25,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
