@@ -499,19 +499,37 @@ class PatternMatcher:
             self.patterns.append(Pattern(text, exclusion))
         self.exclusions = any(p.exclusion for p in self.patterns)
         self._exception_prefixes = tuple(p.cleaned + "/" for p in self.patterns if p.exclusion)
-        # The last matching pattern decides; alternatives in reverse order make the first
-        # alternative that matches (re's rule) the last pattern that does.
-        self._polarity: dict[str, bool] = {}
-        alternatives = []
-        self._combined: Optional[re.Pattern[str]] = None
+        # For an entry whose parent no pattern matched, the last pattern matching it decides
+        # (the patterns patternmatcher skips could not change the answer): literal kinds are
+        # checked with string operations, highest index first; regexps in one alternation, in
+        # reverse order, so that the first alternative to match (re's rule) is the last pattern.
+        self._fast = False
+        self._excludes = [not p.exclusion for p in self.patterns]
+        self._exact: dict[str, int] = {}
+        self._prefixes: List[Tuple[int, str]] = []
+        self._suffixes: List[Tuple[int, str]] = []
+        self._regex_index: dict[str, int] = {}
+        self._regexps: Optional[re.Pattern[str]] = None
+        self._last_regex = -1
         if not self.patterns or any(p.error for p in self.patterns):
             return
+        alternatives = []
         for index in range(len(self.patterns) - 1, -1, -1):
             pattern = self.patterns[index]
-            group = f"p{index}"
-            self._polarity[group] = not pattern.exclusion
-            alternatives.append(f"(?P<{group}>{pattern.python_regex()})")
-        self._combined = re.compile("|".join(alternatives), re.ASCII)
+            if pattern.kind == _EXACT:
+                self._exact.setdefault(pattern._literal, index)
+            elif pattern.kind == _PREFIX:
+                self._prefixes.append((index, pattern._literal))
+            elif pattern.kind == _SUFFIX:
+                self._suffixes.append((index, pattern._literal))
+            else:
+                group = f"p{index}"
+                self._regex_index[group] = index
+                alternatives.append(f"(?P<{group}>{pattern.python_regex()})")
+                self._last_regex = max(self._last_regex, index)
+        if alternatives:
+            self._regexps = re.compile("|".join(alternatives), re.ASCII)
+        self._fast = True
 
     def __bool__(self) -> bool:
         return bool(self.patterns)
@@ -591,9 +609,25 @@ class PatternMatcher:
 
     def _excluded_fast(self, path: str) -> bool:
         """``match_entry(path, parent)[0]`` for a parent that no pattern matched."""
-        assert self._combined is not None
-        found = self._combined.fullmatch(path)
-        return found is not None and self._polarity[found.lastgroup or ""]
+        best = self._exact.get(path, -1)
+        for index, prefix in self._prefixes:
+            if index <= best:
+                break
+            if path.startswith(prefix):
+                best = index
+                break
+        for index, suffix in self._suffixes:
+            if index <= best:
+                break
+            if path.endswith(suffix) or (suffix[:1] == "/" and path == suffix[1:]):
+                best = index
+                break
+        if self._last_regex > best:
+            assert self._regexps is not None
+            found = self._regexps.fullmatch(path)
+            if found is not None:
+                best = max(best, self._regex_index[found.lastgroup or ""])
+        return best >= 0 and self._excludes[best]
 
     def may_include_below(self, directory: str) -> bool:
         """Whether an exception could bring back something under an excluded ``directory``:
@@ -671,7 +705,7 @@ def _scan(directory: str) -> List[os.DirEntry[str]]:
 def _walk(directory: str, prefix: str, parent: Optional[List[bool]],
           matcher: Optional[PatternMatcher]) -> Iterator[ContextEntry]:
     # Results of the parent directory that no pattern matched: the fast path applies.
-    fast = matcher is not None and matcher._combined is not None and (parent is None or not any(parent))
+    fast = matcher is not None and matcher._fast and (parent is None or not any(parent))
     lstat = os.lstat
     for entry in _scan(directory):
         rel = prefix + entry.name
@@ -847,12 +881,13 @@ class _Chunker:
         self.pieces: List[bytes] = []
         self.pending = 0
 
-    def add(self, piece: bytes) -> Optional[bytes]:
+    def add(self, piece: bytes) -> None:
         self.pieces.append(piece)
         self.pending += len(piece)
-        if self.pending >= self.size:
-            return self.take()
-        return None
+
+    @property
+    def full(self) -> bool:
+        return self.pending >= self.size
 
     def take(self) -> bytes:
         chunk = b"".join(self.pieces)
@@ -983,9 +1018,9 @@ def _tar_chunks(root: str, excludes: PatternMatcher | Iterable[str],
         if header is None:
             continue
         out.add(header)
-        data = replace.get(rel)
-        if size and data is not None:
-            out.add(data + _padding(size))
+        replacement = replace.get(rel)
+        if size and replacement is not None:
+            out.add(replacement + _padding(size))
         elif size:
             yield from _file_data(abspath, size, out)
         if out.pending >= chunk_size:
@@ -995,9 +1030,9 @@ def _tar_chunks(root: str, excludes: PatternMatcher | Iterable[str],
         header = tar_header(extra.name.encode(encoding, errors), extra.mode, len(data), extra.mtime, REGTYPE)
         assert header is not None
         for piece in (header, data, _padding(len(data))):
-            chunk = out.add(piece)
-            if chunk is not None:
-                yield chunk
+            out.add(piece)
+        if out.full:
+            yield out.take()
     out.add(_END_OF_ARCHIVE)
     yield out.take()
 
@@ -1063,9 +1098,9 @@ def _file_data(path: str, size: int, out: _Chunker) -> Iterator[bytes]:
                 data += more
             if len(data) < size:
                 raise DockerException(f"{path} shrank while the build context was being sent")
-            chunk = out.add(data + _padding(size))
-            if chunk is not None:
-                yield chunk
+            out.add(data + _padding(size))
+            if out.full:
+                yield out.take()
             return
         if out.pending:
             yield out.take()

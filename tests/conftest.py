@@ -74,7 +74,10 @@ def client(daemon: str) -> Iterator[Any]:
 @pytest.fixture
 def unique_name() -> Callable[[str], str]:
     """Names no other test (or earlier run) uses: ``unique_name("vol")``."""
-    return lambda prefix="dctest": f"{prefix}-{uuid.uuid4().hex[:12]}"
+    def make(prefix: str = "dctest") -> str:
+        return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+    return make
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -370,11 +370,8 @@ def _plugin_tar(root: str) -> Iterator[bytes]:
     top = os.path.join(root, _ROOTFS_DIR)
     yield from _tar_member(top, _ROOTFS_DIR, follow=True)
 
-    def fail(exc: OSError) -> None:
-        raise exc
-
     try:
-        for directory, dirnames, filenames in os.walk(top, onerror=fail):
+        for directory, dirnames, filenames in os.walk(top, onerror=_raise):
             dirnames.sort()
             relative = os.path.relpath(directory, top)
             prefix = _ROOTFS_DIR if relative == "." else f"{_ROOTFS_DIR}/{relative.replace(os.sep, '/')}"
@@ -431,6 +428,11 @@ def _tar_info(path: str, arcname: str, follow: bool) -> Optional[tarfile.TarInfo
     else:
         return None
     return info
+
+
+def _raise(exc: OSError) -> None:
+    """``os.walk``'s error handler: a directory it cannot list is an error, not a gap."""
+    raise exc
 
 
 def _read_error(exc: OSError) -> DockerException:
