@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Ma
 
 from .. import streams
 from ..constants import DEFAULT_DATA_CHUNK_SIZE
-from ..errors import DeprecatedMethod, DockerTimeout, InvalidArgument, NullResource, StreamParseError
+from ..errors import DeprecatedMethod, DockerTimeout, InvalidArgument, StreamParseError
 from ..utils.convert import convert_filters, datetime_to_timestamp, parse_bytes
+from ..utils.resources import resource_id
 from ._base import ApiMixin
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ class ContainerApiMixin(ApiMixin):
         Raises:
             NotFound: no such container.
         """
-        url = self._url("/containers/{0}/json", _container_id(container))
+        url = self._url("/containers/{0}/json", resource_id(container))
         return self._result(self._get(url), json=True)  # type: ignore[no-any-return]
 
     def top(self, container: Container, ps_args: str | None = None) -> dict[str, Any]:
@@ -117,7 +118,7 @@ class ContainerApiMixin(ApiMixin):
         Returns:
             ``{"Titles": [...], "Processes": [[...], ...]}``.
         """
-        url = self._url("/containers/{0}/top", _container_id(container))
+        url = self._url("/containers/{0}/top", resource_id(container))
         return self._result(self._get(url, params=self._params(ps_args=ps_args)), json=True)  # type: ignore[no-any-return]
 
     def diff(self, container: Container) -> list[dict[str, Any]] | None:
@@ -127,7 +128,7 @@ class ContainerApiMixin(ApiMixin):
             ``[{"Path": ..., "Kind": 0|1|2}]`` (modified, added, deleted); None or ``[]`` when
             nothing changed, as the daemon answers.
         """
-        url = self._url("/containers/{0}/changes", _container_id(container))
+        url = self._url("/containers/{0}/changes", resource_id(container))
         return self._result(self._get(url), json=True)  # type: ignore[no-any-return]
 
     def port(self, container: Container, private_port: int | str) -> list[dict[str, str]] | None:
@@ -173,7 +174,7 @@ class ContainerApiMixin(ApiMixin):
                 "Providing configuration in the start() method is no longer supported. "
                 "Use the host_config param in create_container instead."
             )
-        self._result(self._post(self._url("/containers/{0}/start", _container_id(container))))
+        self._result(self._post(self._url("/containers/{0}/start", resource_id(container))))
 
     def stop(self, container: Container, timeout: float | None = None,
              signal: str | int | None = None) -> None:
@@ -194,7 +195,7 @@ class ContainerApiMixin(ApiMixin):
         if signal is not None:
             self._require("POST /containers/{id}/stop signal")
             params["signal"] = _signal(signal)
-        url = self._url("/containers/{0}/stop", _container_id(container))
+        url = self._url("/containers/{0}/stop", resource_id(container))
         self._result(self._post(url, params=params, timeout=self._plus_timeout(10 if wait is None else wait)))
 
     def restart(self, container: Container, timeout: float = 10,
@@ -214,7 +215,7 @@ class ContainerApiMixin(ApiMixin):
         if signal is not None:
             self._require("POST /containers/{id}/restart signal")
             params["signal"] = _signal(signal)
-        url = self._url("/containers/{0}/restart", _container_id(container))
+        url = self._url("/containers/{0}/restart", resource_id(container))
         self._result(self._post(url, params=params, timeout=self._plus_timeout(10 if wait is None else wait)))
 
     def kill(self, container: Container, signal: str | int | None = None) -> None:
@@ -229,16 +230,16 @@ class ContainerApiMixin(ApiMixin):
             Conflict: the container is not running.
         """
         params = self._params(signal=_signal(signal) if signal is not None else None)
-        self._result(self._post(self._url("/containers/{0}/kill", _container_id(container)),
+        self._result(self._post(self._url("/containers/{0}/kill", resource_id(container)),
                                 params=params))
 
     def pause(self, container: Container) -> None:
         """Freeze every process in a container (``POST /containers/{id}/pause``)."""
-        self._result(self._post(self._url("/containers/{0}/pause", _container_id(container))))
+        self._result(self._post(self._url("/containers/{0}/pause", resource_id(container))))
 
     def unpause(self, container: Container) -> None:
         """Thaw a paused container (``POST /containers/{id}/unpause``)."""
-        self._result(self._post(self._url("/containers/{0}/unpause", _container_id(container))))
+        self._result(self._post(self._url("/containers/{0}/unpause", resource_id(container))))
 
     def wait(self, container: Container, timeout: float | None = None,
              condition: str | None = None) -> dict[str, Any]:
@@ -259,7 +260,7 @@ class ContainerApiMixin(ApiMixin):
             InvalidVersion: ``condition`` on API versions before 1.30.
             NotFound: no such container.
         """
-        container_id = _container_id(container)
+        container_id = resource_id(container)
         if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
                                     or timeout <= 0):
             raise InvalidArgument(f"wait timeout must be a positive number of seconds, not {timeout!r}")
@@ -297,7 +298,7 @@ class ContainerApiMixin(ApiMixin):
             Conflict: the container is running (without ``force``) or being removed.
         """
         params = self._params(v=bool(v), link=bool(link), force=bool(force))
-        self._result(self._delete(self._url("/containers/{0}", _container_id(container)), params=params))
+        self._result(self._delete(self._url("/containers/{0}", resource_id(container)), params=params))
 
     def rename(self, container: Container, name: str) -> None:
         """Give a container a new name (``POST /containers/{id}/rename``).
@@ -308,7 +309,7 @@ class ContainerApiMixin(ApiMixin):
         """
         if not isinstance(name, str) or not name:
             raise InvalidArgument(f"a container's new name must be a non-empty string, not {name!r}")
-        url = self._url("/containers/{0}/rename", _container_id(container))
+        url = self._url("/containers/{0}/rename", resource_id(container))
         self._result(self._post(url, params={"name": name}))
 
     def resize(self, container: Container, height: int, width: int) -> None:
@@ -318,7 +319,7 @@ class ContainerApiMixin(ApiMixin):
             InvalidArgument: a size that is not a positive integer.
         """
         params = {"h": _positive_int(height, "height"), "w": _positive_int(width, "width")}
-        self._result(self._post(self._url("/containers/{0}/resize", _container_id(container)),
+        self._result(self._post(self._url("/containers/{0}/resize", resource_id(container)),
                                 params=params))
 
     def update_container(self, container: Container, blkio_weight: int | None = None,
@@ -363,7 +364,7 @@ class ContainerApiMixin(ApiMixin):
             if not isinstance(restart_policy, Mapping):
                 raise InvalidArgument(f"restart_policy must be a dict, not {restart_policy!r}")
             data["RestartPolicy"] = dict(restart_policy)
-        url = self._url("/containers/{0}/update", _container_id(container))
+        url = self._url("/containers/{0}/update", resource_id(container))
         return self._result(self._post_json(url, data=data), json=True)  # type: ignore[no-any-return]
 
     def commit(self, container: Container, repository: str | None = None, tag: str | None = None,
@@ -386,7 +387,7 @@ class ContainerApiMixin(ApiMixin):
         """
         if changes is not None and not isinstance(changes, str):
             changes = list(changes)
-        params = self._params(container=_container_id(container), repo=repository, tag=tag,
+        params = self._params(container=resource_id(container), repo=repository, tag=tag,
                               comment=message, author=author, pause=bool(pause), changes=changes)
         response = self._post_json(self._url("/commit"), data=dict(conf) if conf else None, params=params)
         return self._result(response, json=True)  # type: ignore[no-any-return]
@@ -475,7 +476,7 @@ class ContainerApiMixin(ApiMixin):
             ...     for chunk in output:
             ...         sys.stdout.buffer.write(chunk)
         """
-        container_id = _container_id(container)
+        container_id = resource_id(container)
         if not stdout and not stderr:
             raise InvalidArgument("logs needs stdout, stderr or both")
         if follow is None:
@@ -551,7 +552,7 @@ class ContainerApiMixin(ApiMixin):
             InvalidArgument: ``decode`` without ``stream``, or ``one_shot`` with it.
             InvalidVersion: ``one_shot`` on API versions before 1.41.
         """
-        url = self._url("/containers/{0}/stats", _container_id(container))
+        url = self._url("/containers/{0}/stats", resource_id(container))
         params = self._params(stream=bool(stream))
         if one_shot is not None:
             self._require("GET /containers/{id}/stats one-shot")
@@ -579,7 +580,7 @@ class ContainerApiMixin(ApiMixin):
             A :class:`~docker_client.streams.Stream` of the archive's bytes.
         """
         decoder = _sized_chunks(chunk_size)
-        url = self._url("/containers/{0}/export", _container_id(container))
+        url = self._url("/containers/{0}/export", resource_id(container))
         response = self._get(url, stream=True, timeout=(self._connect_timeout(), None))
         return self._stream(response, decoder)
 
@@ -607,7 +608,7 @@ class ContainerApiMixin(ApiMixin):
             ...         f.write(chunk)
         """
         decoder = _sized_chunks(chunk_size)
-        url = self._url("/containers/{0}/archive", _container_id(container))
+        url = self._url("/containers/{0}/archive", resource_id(container))
         headers = {"Accept-Encoding": "gzip, deflate" if encode_stream else "identity"}
         response = self._get(url, params={"path": _archive_path(path)}, headers=headers, stream=True,
                              timeout=(self._connect_timeout(), None))
@@ -627,7 +628,7 @@ class ContainerApiMixin(ApiMixin):
             NotFound: no such container or path (a HEAD answer has no message: the error
                 names the URL).
         """
-        url = self._url("/containers/{0}/archive", _container_id(container))
+        url = self._url("/containers/{0}/archive", resource_id(container))
         response = self._head(url, params={"path": _archive_path(path)})
         self._result(response)
         encoded = response.headers.get(_PATH_STAT_HEADER)
@@ -663,7 +664,7 @@ class ContainerApiMixin(ApiMixin):
             self._require("PUT /containers/{id}/archive copyUIDGID")
         params = self._params(path=_archive_path(path), noOverwriteDirNonDir=no_overwrite_dir_non_dir,
                               copyUIDGID=copy_uid_gid)
-        url = self._url("/containers/{0}/archive", _container_id(container))
+        url = self._url("/containers/{0}/archive", resource_id(container))
         body = _request_body(data)
         self._result(self._put(url, params=params, data=body,
                                headers={"Content-Type": "application/x-tar"}))
@@ -679,7 +680,7 @@ class ContainerApiMixin(ApiMixin):
         Returns:
             A :class:`~docker_client.streams.Stream` of the tar's bytes.
         """
-        url = self._url("/containers/{0}/archive", _container_id(container))
+        url = self._url("/containers/{0}/archive", resource_id(container))
         response = self._get(url, params={"path": _archive_path(resource)}, stream=True,
                              headers={"Accept-Encoding": "identity"},
                              timeout=(self._connect_timeout(), None))
@@ -707,17 +708,6 @@ class ContainerApiMixin(ApiMixin):
 
 
 # -- arguments ---------------------------------------------------------------------------------
-
-
-def _container_id(container: Any) -> str:
-    """The id or name of ``container``: a string, or a dict with ``Id`` (or ``ID``)."""
-    if isinstance(container, Mapping):
-        container = container.get("Id", container.get("ID"))
-    if container is None or container == "":
-        raise NullResource("Resource ID was not provided")
-    if not isinstance(container, str):
-        raise InvalidArgument(f"a container is its id or name, not {container!r}")
-    return container
 
 
 def _signal(value: Any) -> str:

@@ -45,3 +45,18 @@ def test_to_timestamp() -> None:
 
 def test_format_environment() -> None:
     assert format_environment({"A": "1", "B": None, "C": b"x"}) == ["A=1", "B", "C=x"]
+
+
+def test_resource_id() -> None:
+    from docker_client.errors import NullResource
+    from docker_client.utils.resources import resource_id
+
+    assert resource_id("abc") == "abc"
+    assert resource_id({"Id": "x1"}) == "x1"
+    assert resource_id({"ID": "n1"}, "node") == "n1"
+    with pytest.raises(NullResource, match="exec"):
+        resource_id("", "exec")
+    with pytest.raises(NullResource):
+        resource_id({"Name": "no id"})
+    with pytest.raises(InvalidArgument, match="network"):
+        resource_id(42, "network")
