@@ -313,14 +313,22 @@ def _check_glob_syntax(pattern: str) -> None:
 
 # -- Go regular expressions (RE2 syntax) as Python ones --------------------------------------
 
-_POSIX_CLASSES = {
-    "alnum": "0-9A-Za-z", "alpha": "A-Za-z", "ascii": "\\x00-\\x7f", "blank": "\\t ",
-    "cntrl": "\\x00-\\x1f\\x7f", "digit": "0-9", "graph": "!-~", "lower": "a-z", "print": " -~",
-    "punct": "!-/:-@\\[-`{-~", "space": "\\t\\n\\v\\f\\r ", "upper": "A-Z", "word": "0-9A-Za-z_",
-    "xdigit": "0-9A-Fa-f",
+_Ranges = List[Tuple[int, int]]
+_DIGIT: _Ranges = [(0x30, 0x39)]
+_UPPER: _Ranges = [(0x41, 0x5A)]
+_LOWER: _Ranges = [(0x61, 0x7A)]
+_POSIX_CLASSES: dict[str, _Ranges] = {
+    "alnum": _DIGIT + _UPPER + _LOWER, "alpha": _UPPER + _LOWER, "ascii": [(0, 0x7F)],
+    "blank": [(9, 9), (32, 32)], "cntrl": [(0, 0x1F), (0x7F, 0x7F)], "digit": _DIGIT,
+    "graph": [(0x21, 0x7E)], "lower": _LOWER, "print": [(0x20, 0x7E)],
+    "punct": [(0x21, 0x2F), (0x3A, 0x40), (0x5B, 0x60), (0x7B, 0x7E)], "space": [(9, 13), (32, 32)],
+    "upper": _UPPER, "word": _DIGIT + _UPPER + [(0x5F, 0x5F)] + _LOWER,
+    "xdigit": _DIGIT + [(0x41, 0x46), (0x61, 0x66)],
 }
-# Perl classes as Go defines them (ASCII only; \s has no \v).
-_PERL_CLASSES = {"d": "0-9", "s": "\\t\\n\\f\\r ", "w": "0-9A-Za-z_"}
+# Perl classes as Go defines them: ASCII only, and \s without \v.
+_PERL_CLASSES: dict[str, _Ranges] = {"d": _DIGIT, "s": [(9, 10), (12, 13), (32, 32)],
+                                     "w": _POSIX_CLASSES["word"]}
+_MAX_RUNE = 0x10FFFF
 _HEX = frozenset("0123456789abcdefABCDEF")
 _SIMPLE_ESCAPES = {"a": 7, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11}
 
@@ -375,9 +383,7 @@ def _translate_escape(expr: str, pos: int, in_class: bool) -> Tuple[str, int]:
             return re.escape(literal), len(expr) if end < 0 else end + 2
     if c in "dDsSwW":
         ranges = _PERL_CLASSES[c.lower()]
-        if in_class:
-            return (ranges if c.islower() else "\\" + c), pos
-        return ("[" if c.islower() else "[^") + ranges + "]", pos
+        return _class_text(ranges if c.islower() else _complement(ranges)), pos
     if c in "pP":
         raise _RegexError(f"Unicode classes (\\{c}) are not supported")
     value, pos = _escape_value(expr, c, pos)
@@ -413,13 +419,15 @@ def _escape_value(expr: str, c: str, pos: int) -> Tuple[int, int]:
 
 
 def _translate_class(expr: str, pos: int) -> Tuple[str, int]:
-    """A bracket expression at ``expr[pos]`` as Go's ``parseClass`` reads it."""
+    """A bracket expression at ``expr[pos]`` as Go's ``parseClass`` reads it, written as an
+    explicit Python class (POSIX and Perl classes, negated or not, as code point ranges).
+    """
     length = len(expr)
     pos += 1
     negate = pos < length and expr[pos] == "^"
     if negate:
         pos += 1
-    items: List[str] = []
+    ranges: _Ranges = []
     first = True
     while pos >= length or expr[pos] != "]" or first:
         if pos >= length:
@@ -429,14 +437,20 @@ def _translate_class(expr: str, pos: int) -> Tuple[str, int]:
             end = expr.find(":]", pos + 2)
             if end >= 0:
                 name = expr[pos + 2:end]
-                if name not in _POSIX_CLASSES:
+                negated_name = name.startswith("^")
+                if name.lstrip("^") not in _POSIX_CLASSES:
                     raise _RegexError(f"invalid character class range [:{name}:]")
-                items.append(_POSIX_CLASSES[name])
+                named = _POSIX_CLASSES[name.lstrip("^")]
+                ranges.extend(_complement(named) if negated_name else named)
                 pos = end + 2
                 continue
         if expr[pos] == "\\" and pos + 1 < length and expr[pos + 1] in "dDsSwWpP":
-            text, pos = _translate_escape(expr, pos, in_class=True)
-            items.append(text)
+            letter = expr[pos + 1]
+            if letter in "pP":
+                raise _RegexError(f"Unicode classes (\\{letter}) are not supported")
+            perl = _PERL_CLASSES[letter.lower()]
+            ranges.extend(perl if letter.islower() else _complement(perl))
+            pos += 2
             continue
         low, pos = _class_char(expr, pos)
         high = low
@@ -444,8 +458,31 @@ def _translate_class(expr: str, pos: int) -> Tuple[str, int]:
             high, pos = _class_char(expr, pos + 1)
             if high < low:
                 raise _RegexError("invalid character class range")
-        items.append(re.escape(chr(low)) if low == high else f"{re.escape(chr(low))}-{re.escape(chr(high))}")
-    return ("[^" if negate else "[") + "".join(items) + "]", pos + 1
+        ranges.append((low, high))
+    return _class_text(_complement(ranges) if negate else ranges), pos + 1
+
+
+def _complement(ranges: _Ranges) -> _Ranges:
+    """The code points (up to U+10FFFF) not in ``ranges``."""
+    result: _Ranges = []
+    next_low = 0
+    for low, high in sorted(ranges):
+        if low > next_low:
+            result.append((next_low, low - 1))
+        next_low = max(next_low, high + 1)
+    if next_low <= _MAX_RUNE:
+        result.append((next_low, _MAX_RUNE))
+    return result
+
+
+def _class_text(ranges: _Ranges) -> str:
+    """A Python character class of ``ranges`` (one that matches nothing if empty)."""
+    if not ranges:
+        return "(?!)"
+    parts = []
+    for low, high in ranges:
+        parts.append(re.escape(chr(low)) if low == high else f"{re.escape(chr(low))}-{re.escape(chr(high))}")
+    return "[" + "".join(parts) + "]"
 
 
 def _class_char(expr: str, pos: int) -> Tuple[int, int]:

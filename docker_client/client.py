@@ -330,7 +330,15 @@ class Client(requests.Session, SystemApiMixin, *_OPTIONAL_MIXINS):  # type: igno
         return streams.Stream(response, decoder(streams.iter_raw(response)))
 
     def _registry_headers(self, registry: str | None) -> Mapping[str, Any]:
+        """X-Registry-Auth for ``registry`` (a host), from the client's credentials."""
         header = auth.get_config_header(self, registry)
+        return {"X-Registry-Auth": header} if header else {}
+
+    def _image_registry_headers(self, image: str) -> Mapping[str, Any]:
+        """X-Registry-Auth for the registry ``image`` resolves to, and for no other."""
+        if not self._auth_configs or self._auth_configs.is_empty:
+            self._auth_configs = auth.load_config(credstore_env=self.credstore_env)
+        header = auth.registry_auth_header(self._auth_configs, image, self.credstore_env)
         return {"X-Registry-Auth": header} if header else {}
 
     def __repr__(self) -> str:

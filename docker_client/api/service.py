@@ -220,6 +220,8 @@ class ServiceApiMixin(ApiMixin):
         if endpoint_spec is None:
             endpoint_spec = endpoint_config
         service_mode = _mode(mode)
+        if name is not None and not isinstance(name, str):
+            raise InvalidArgument(f"name must be a string, not {name!r}")
         self._check_spec(template, _optional_mapping(update_config, "update_config"),
                          _optional_mapping(rollback_config, "rollback_config"),
                          _optional_mapping(endpoint_spec, "endpoint_spec"), service_mode)
@@ -334,6 +336,9 @@ class ServiceApiMixin(ApiMixin):
         if endpoint_spec is None:
             endpoint_spec = endpoint_config
         service_mode = _mode(mode)
+        new_labels = _labels(labels)
+        if name is not None and not isinstance(name, str):
+            raise InvalidArgument(f"name must be a string, not {name!r}")
         self._check_spec(_optional_mapping(task_template, "task_template"),
                          _optional_mapping(update_config, "update_config"),
                          _optional_mapping(rollback_config, "rollback_config"),
@@ -361,7 +366,7 @@ class ServiceApiMixin(ApiMixin):
 
         data: dict[str, Any] = {
             "Name": pick(name, "Name"),
-            "Labels": pick(_labels(labels), "Labels"),
+            "Labels": pick(new_labels, "Labels"),
             "Mode": pick(service_mode, "Mode"),
             "TaskTemplate": _merge_task_template(current.get("TaskTemplate") or {}, task_template),
             "UpdateConfig": pick(update_config, "UpdateConfig"),
