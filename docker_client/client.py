@@ -16,16 +16,21 @@ import requests
 import requests.adapters
 
 from . import auth, streams, versions
+from .api.attach import AttachApiMixin
+from .api.build import BuildApiMixin
+from .api.config import ConfigApiMixin
+from .api.container import ContainerApiMixin
+from .api.container_config import ContainerConfigMixin
+from .api.exec_api import ExecApiMixin
+from .api.image import ImageApiMixin
+from .api.network import NetworkApiMixin
+from .api.plugin import PluginApiMixin
+from .api.secret import SecretApiMixin
+from .api.service import ServiceApiMixin
+from .api.session import SessionApiMixin
+from .api.swarm import SwarmApiMixin
 from .api.system import SystemApiMixin
-
-# TEMPORARY while the resource mixins are being written in parallel: bases added when present.
-_OPTIONAL_MIXINS: list[type] = []
-for _module, _name in [("container_config", "ContainerConfigMixin"), ("container", "ContainerApiMixin"),
-                       ("exec_api", "ExecApiMixin"), ("attach", "AttachApiMixin")]:
-    try:
-        _OPTIONAL_MIXINS.append(getattr(__import__(f"docker_client.api.{_module}", fromlist=[_name]), _name))
-    except Exception:  # noqa: BLE001 - a module mid-edit must not break the package
-        pass
+from .api.volume import VolumeApiMixin
 from .constants import (
     DEFAULT_MAX_POOL_SIZE,
     DEFAULT_NUM_POOLS,
@@ -92,7 +97,24 @@ def _encode_param(value: Any) -> Any:
     return value
 
 
-class Client(requests.Session, SystemApiMixin, *_OPTIONAL_MIXINS):  # type: ignore[misc]
+class Client(
+    requests.Session,
+    AttachApiMixin,
+    BuildApiMixin,
+    ConfigApiMixin,
+    ContainerApiMixin,
+    ContainerConfigMixin,
+    ExecApiMixin,
+    ImageApiMixin,
+    NetworkApiMixin,
+    PluginApiMixin,
+    SecretApiMixin,
+    ServiceApiMixin,
+    SessionApiMixin,
+    SwarmApiMixin,
+    SystemApiMixin,
+    VolumeApiMixin,
+):
     """A client for the Docker Engine API, a drop-in for docker-py's ``APIClient``.
 
     Args:

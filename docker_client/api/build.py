@@ -309,21 +309,9 @@ class BuildApiMixin(ApiMixin):
                     arguments[lower] = arguments[upper] = str(value)
         return arguments
 
-    def _registry_config(self) -> Optional[Union[str, bytes]]:
+    def _registry_config(self) -> Optional[bytes]:
         """X-Registry-Config: every known registry's credentials (a build may pull from any)."""
-        if not self._auth_configs or self._auth_configs.is_empty:
-            self._auth_configs = auth.load_config(credstore_env=self.credstore_env)
-        helper = getattr(auth, "registry_config_header", None)
-        if callable(helper):
-            return helper(self._auth_configs)  # type: ignore[no-any-return]
-        credentials = {registry: dict(entry) for registry, entry in self._auth_configs.auths.items() if entry}
-        # The daemon looks Docker Hub up under its old URL (docker-py issue 1683).
-        if auth.INDEX_URL not in credentials and auth.INDEX_NAME in credentials:
-            credentials[auth.INDEX_URL] = credentials[auth.INDEX_NAME]
-        if not credentials:
-            return None
-        log.debug("sending credentials for %s", ", ".join(sorted(credentials)))
-        return auth.encode_header(credentials)
+        return auth.registry_config_header(self._auth_configs, self.credstore_env)
 
     @staticmethod
     def _dockerfile_context(fileobj: Context, gzip: bool) -> Iterator[bytes]:

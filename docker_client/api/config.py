@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any, List, Mapping, Optional, Union
 
-from ..types.services import resource_id
 from ..utils.convert import convert_filters
+from ..utils.resources import resource_id
 from ._base import ApiMixin
 from .secret import driver_config, encode_data, non_empty_name, string_map
 from .swarm import version_index
@@ -59,7 +59,7 @@ class ConfigApiMixin(ApiMixin):
             NotFound: no such config.
         """
         self._require("GET /configs/{id}")
-        url = self._url("/configs/{0}", resource_id(id, "the config"))
+        url = self._url("/configs/{0}", resource_id(id, "config"))
         return self._result(self._get(url), json=True)  # type: ignore[no-any-return]
 
     def configs(self, filters: Optional[Mapping[str, Any]] = None) -> List[dict[str, Any]]:
@@ -93,7 +93,7 @@ class ConfigApiMixin(ApiMixin):
             APIError: an outdated version.
         """
         self._require("POST /configs/{id}/update")
-        config_id = resource_id(id, "the config")
+        config_id = resource_id(id, "config")
         index = version_index(version)
         new_labels = string_map(labels, "labels") or {}
         current = self.inspect_config(config_id)
@@ -114,6 +114,6 @@ class ConfigApiMixin(ApiMixin):
             APIError: a service still uses it.
         """
         self._require("DELETE /configs/{id}")
-        url = self._url("/configs/{0}", resource_id(id, "the config"))
+        url = self._url("/configs/{0}", resource_id(id, "config"))
         self._result(self._delete(url))
         return True

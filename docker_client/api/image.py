@@ -85,12 +85,12 @@ def check_reference(name: str, tag: Optional[str] = None) -> None:
         repository, digest = repository.split("@", 1)
     if tag is None and ":" in repository.rpartition("/")[2]:
         repository, tag = repository.rsplit(":", 1)
-    if not _NAME.fullmatch(repository):
-        raise errors.InvalidRepository(f"invalid reference format: {name!r} is not a valid repository name "
-                                       "(lowercase letters, digits and separators, maybe after a registry)")
     if len(repository) > _NAME_MAX:
         raise errors.InvalidRepository(f"invalid reference format: repository name {name!r} is longer "
                                        f"than {_NAME_MAX} characters")
+    if not _NAME.fullmatch(repository):
+        raise errors.InvalidRepository(f"invalid reference format: {name!r} is not a valid repository name "
+                                       "(lowercase letters, digits and separators, maybe after a registry)")
     if _IMAGE_ID.fullmatch(repository):
         raise errors.InvalidRepository(f"invalid repository name {name!r}: cannot be a 64-byte "
                                        "hexadecimal string")
@@ -292,8 +292,7 @@ class ImageApiMixin(ApiMixin):
             auth_config: credentials to use instead of the known ones (``username``, ``password``).
         """
         self._require("GET /distribution/{name}/json")
-        registry, _ = auth.resolve_repository_name(image)
-        headers = self._auth_headers(registry, auth_config)
+        headers = self._auth_headers(image, auth_config)
         response = self._get(self._url("/distribution/{0}/json", image), headers=headers)
         return self._result(response, json=True, not_found=errors.ImageNotFound)  # type: ignore[no-any-return]
 
@@ -374,12 +373,11 @@ class ImageApiMixin(ApiMixin):
         if all_tags:
             tag = None
         check_reference(repository, tag)
-        registry, _ = auth.resolve_repository_name(repository)
         if platform is not None:
             self._require("POST /images/create platform")
         params = self._params(fromImage=repository, tag=tag,
                               platform=platform_string(platform) if platform is not None else None)
-        headers = self._auth_headers(registry, auth_config)
+        headers = self._auth_headers(repository, auth_config)
         response = self._post(self._url("/images/create"), params=params, headers=headers,
                               stream=True, timeout=None)
         reference = repository if not tag else f"{repository}{'@' if ':' in tag else ':'}{tag}"
@@ -432,11 +430,10 @@ class ImageApiMixin(ApiMixin):
         if not tag:
             repository, tag = parse_repository_tag(repository)
         check_reference(repository, tag)
-        registry, _ = auth.resolve_repository_name(repository)
         if platform is not None:
             self._require("POST /images/{name}/push platform")
         params = self._params(tag=tag, platform=platform_json(platform) if platform is not None else None)
-        headers = self._auth_headers(registry, auth_config)
+        headers = self._auth_headers(repository, auth_config)
         # Daemons before X-Registry-Auth read credentials from the body: send an empty one.
         response = self._post_json(self._url("/images/{0}/push", repository), None, headers=headers,
                                    params=params, stream=True, timeout=None)
@@ -704,11 +701,12 @@ class ImageApiMixin(ApiMixin):
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _auth_headers(self, registry: str, auth_config: Optional[Mapping[str, Any]]) -> dict[str, Any]:
+    def _auth_headers(self, image: str, auth_config: Optional[Mapping[str, Any]]) -> dict[str, Any]:
+        """X-Registry-Auth for ``image``'s registry only: ``auth_config``, else the known one."""
         if auth_config is not None:
-            log.debug("sending the supplied credentials for %s", registry)
+            log.debug("sending the supplied credentials for %s", image)
             return {"X-Registry-Auth": auth.encode_header(dict(auth_config))}
-        return dict(self._registry_headers(registry))
+        return dict(self._image_registry_headers(image))
 
     def _save_platform_params(self, endpoint: str, platform: Optional[Platforms]) -> dict[str, Any]:
         if platform is None:

@@ -9,8 +9,8 @@ from typing import Any, Iterable, List, Mapping, Optional, Union
 from ..errors import InvalidArgument
 from ..types import EndpointConfig
 from ..types.networks import Links
-from ..types.services import resource_id
 from ..utils.convert import convert_filters
+from ..utils.resources import resource_id
 from ._base import ApiMixin
 
 #: A network or a container: its id or name, or a dict with its ``Id``.
@@ -170,7 +170,7 @@ class NetworkApiMixin(ApiMixin):
             NotFound: no such network.
             InvalidVersion: ``verbose`` or ``scope`` on an API version without them.
         """
-        network = resource_id(net_id, "the network")
+        network = resource_id(net_id, "network")
         params: dict[str, Any] = {}
         if verbose is not None:
             self._require("GET /networks/{id} verbose")
@@ -188,7 +188,7 @@ class NetworkApiMixin(ApiMixin):
             NotFound: no such network.
             APIError: containers are still connected to it.
         """
-        url = self._url("/networks/{0}", resource_id(net_id, "the network"))
+        url = self._url("/networks/{0}", resource_id(net_id, "network"))
         self._result(self._delete(url))
 
     def connect_container_to_network(self, container: Resource, net_id: Resource,
@@ -219,8 +219,8 @@ class NetworkApiMixin(ApiMixin):
             InvalidArgument: a malformed address or option.
             InvalidVersion: an option the API version lacks.
         """
-        container_id = resource_id(container, "the container")
-        network = resource_id(net_id, "the network")
+        container_id = resource_id(container, "container")
+        network = resource_id(net_id, "network")
         for value, key in ((driver_opt, "DriverOpts"), (mac_address, "MacAddress"),
                            (gw_priority, "GwPriority")):
             if value is not None:
@@ -244,10 +244,10 @@ class NetworkApiMixin(ApiMixin):
             NotFound: no such container or network.
             APIError: the container is not connected to the network.
         """
-        data: dict[str, Any] = {"Container": resource_id(container, "the container")}
+        data: dict[str, Any] = {"Container": resource_id(container, "container")}
         if force:
             data["Force"] = True
-        url = self._url("/networks/{0}/disconnect", resource_id(net_id, "the network"))
+        url = self._url("/networks/{0}/disconnect", resource_id(net_id, "network"))
         self._result(self._post_json(url, data=data))
 
     def prune_networks(self, filters: Optional[Mapping[str, Any]] = None) -> dict[str, Any]:

@@ -8,8 +8,8 @@ import base64
 from typing import Any, List, Mapping, Optional, Union
 
 from ..errors import InvalidArgument
-from ..types.services import resource_id
 from ..utils.convert import convert_filters
+from ..utils.resources import resource_id
 from ._base import ApiMixin
 from .swarm import version_index
 
@@ -116,7 +116,7 @@ class SecretApiMixin(ApiMixin):
             NotFound: no such secret.
         """
         self._require("GET /secrets/{id}")
-        url = self._url("/secrets/{0}", resource_id(id, "the secret"))
+        url = self._url("/secrets/{0}", resource_id(id, "secret"))
         return self._result(self._get(url), json=True)  # type: ignore[no-any-return]
 
     def secrets(self, filters: Optional[Mapping[str, Any]] = None) -> List[dict[str, Any]]:
@@ -150,7 +150,7 @@ class SecretApiMixin(ApiMixin):
             APIError: an outdated version.
         """
         self._require("POST /secrets/{id}/update")
-        secret_id = resource_id(id, "the secret")
+        secret_id = resource_id(id, "secret")
         index = version_index(version)
         new_labels = string_map(labels, "labels") or {}
         current = self.inspect_secret(secret_id)
@@ -171,6 +171,6 @@ class SecretApiMixin(ApiMixin):
             APIError: a service still uses it.
         """
         self._require("DELETE /secrets/{id}")
-        url = self._url("/secrets/{0}", resource_id(id, "the secret"))
+        url = self._url("/secrets/{0}", resource_id(id, "secret"))
         self._result(self._delete(url))
         return True

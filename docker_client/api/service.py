@@ -9,10 +9,11 @@ import json
 from datetime import datetime
 from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
-from .. import auth, streams
+from .. import streams
 from ..errors import InvalidArgument
-from ..types.services import ServiceMode, convert_service_networks, resource_id
+from ..types.services import ServiceMode, convert_service_networks
 from ..utils.convert import convert_filters, to_timestamp
+from ..utils.resources import resource_id
 from ._base import ApiMixin
 from .swarm import version_index
 
@@ -169,8 +170,7 @@ class ServiceApiMixin(ApiMixin):
         image = (task_template.get("ContainerSpec") or {}).get("Image")
         if not image:
             return {}
-        registry, _ = auth.resolve_repository_name(image)
-        return dict(self._registry_headers(registry))
+        return dict(self._image_registry_headers(image))
 
     def create_service(self, task_template: Mapping[str, Any], name: Optional[str] = None,
                        labels: Optional[Mapping[str, str]] = None,
@@ -257,7 +257,7 @@ class ServiceApiMixin(ApiMixin):
         Raises:
             NotFound: no such service.
         """
-        url = self._url("/services/{0}", resource_id(service, "the service"))
+        url = self._url("/services/{0}", resource_id(service, "service"))
         params: dict[str, Any] = {}
         if insert_defaults is not None:
             self._require("GET /services/{id} insertDefaults")
@@ -331,7 +331,7 @@ class ServiceApiMixin(ApiMixin):
             >>> client.update_service("ticker", current["Version"]["Index"],
             ...                       mode=ServiceMode("replicated", 3), fetch_current_spec=True)
         """
-        service_id = resource_id(service, "the service")
+        service_id = resource_id(service, "service")
         index = version_index(version)
         if endpoint_spec is None:
             endpoint_spec = endpoint_config
@@ -403,7 +403,7 @@ class ServiceApiMixin(ApiMixin):
         Raises:
             NotFound: no such service.
         """
-        url = self._url("/services/{0}", resource_id(service, "the service"))
+        url = self._url("/services/{0}", resource_id(service, "service"))
         self._result(self._delete(url))
         return True
 
@@ -466,7 +466,7 @@ class ServiceApiMixin(ApiMixin):
             NotFound: no such service.
         """
         self._require("GET /services/{id}/logs")
-        service_id = resource_id(service, "the service")
+        service_id = resource_id(service, "service")
 
         def spec_tty() -> bool:
             spec = self.inspect_service(service_id)["Spec"]
@@ -487,7 +487,7 @@ class ServiceApiMixin(ApiMixin):
             NotFound: no such task.
         """
         self._require("GET /tasks/{id}/logs")
-        task_id = resource_id(task, "the task")
+        task_id = resource_id(task, "task")
 
         def spec_tty() -> bool:
             spec = self.inspect_task(task_id)["Spec"]
@@ -514,5 +514,5 @@ class ServiceApiMixin(ApiMixin):
         Raises:
             NotFound: no such task.
         """
-        url = self._url("/tasks/{0}", resource_id(task, "the task"))
+        url = self._url("/tasks/{0}", resource_id(task, "task"))
         return self._result(self._get(url), json=True)  # type: ignore[no-any-return]

@@ -10,9 +10,9 @@ from typing import Any, List, Mapping, Optional, Union
 
 from ..constants import DEFAULT_SWARM_ADDR_POOL, DEFAULT_SWARM_SUBNET_SIZE
 from ..errors import APIError, InvalidArgument
-from ..types.services import resource_id
 from ..types.swarm import SwarmSpec
 from ..utils.convert import convert_filters
+from ..utils.resources import resource_id
 from ._base import ApiMixin
 
 #: A node: its id or hostname, or a dict with its ``ID``.
@@ -292,7 +292,7 @@ class SwarmApiMixin(ApiMixin):
         Raises:
             NotFound: no such node.
         """
-        url = self._url("/nodes/{0}", resource_id(node_id, "the node"))
+        url = self._url("/nodes/{0}", resource_id(node_id, "node"))
         return self._result(self._get(url), json=True)  # type: ignore[no-any-return]
 
     def update_node(self, node_id: Node, version: int, node_spec: Optional[Mapping[str, Any]] = None) -> bool:
@@ -317,7 +317,7 @@ class SwarmApiMixin(ApiMixin):
             >>> spec = dict(node["Spec"], Availability="drain", Labels={"disk": "ssd"})
             >>> client.update_node(node_id, node["Version"]["Index"], spec)
         """
-        url = self._url("/nodes/{0}/update", resource_id(node_id, "the node"))
+        url = self._url("/nodes/{0}/update", resource_id(node_id, "node"))
         response = self._post_json(url, data=_spec(node_spec, "node_spec"),
                                    params=self._params(version=version_index(version)))
         self._result(response)
@@ -337,6 +337,6 @@ class SwarmApiMixin(ApiMixin):
             NotFound: no such node.
             APIError: the node is up (without ``force``), or is this manager.
         """
-        url = self._url("/nodes/{0}", resource_id(node_id, "the node"))
+        url = self._url("/nodes/{0}", resource_id(node_id, "node"))
         self._result(self._delete(url, params=self._params(force=bool(force))))
         return True

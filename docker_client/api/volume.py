@@ -8,8 +8,8 @@ import json
 from typing import Any, Mapping, Optional, Union
 
 from ..errors import InvalidArgument
-from ..types.services import resource_id
 from ..utils.convert import convert_filters
+from ..utils.resources import resource_id
 from ._base import ApiMixin
 
 #: A volume: its name, or a dict with its ``Name``.
@@ -19,7 +19,7 @@ Volume = Union[str, Mapping[str, Any]]
 def _volume_name(volume: Any) -> str:
     if isinstance(volume, Mapping) and "Name" in volume:
         volume = volume["Name"]
-    return resource_id(volume, "the volume name")
+    return resource_id(volume, "volume name")
 
 
 def _string_map(value: Any, what: str) -> dict[str, str]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from ..errors import InvalidArgument, NullResource
+from ..errors import InvalidArgument
 from ..utils.containers import format_extra_hosts, split_command
 from ..utils.convert import format_environment, parse_bytes
+from ..utils.resources import resource_id
 from .containers import DriverConfig, Mount, RestartPolicy
 from .healthcheck import Healthcheck
 
@@ -17,7 +18,7 @@ __all__ = [
     "ConfigReference", "ContainerSpec", "DNSConfig", "DriverConfig", "EndpointSpec", "Healthcheck",
     "Mount", "NetworkAttachmentConfig", "Placement", "PlacementPreference", "Privileges",
     "Resources", "RestartPolicy", "RollbackConfig", "SecretReference", "ServiceMode",
-    "TaskTemplate", "UpdateConfig", "convert_service_networks", "convert_service_ports", "resource_id",
+    "TaskTemplate", "UpdateConfig", "convert_service_networks", "convert_service_ports",
 ]
 
 Network = Union[str, Mapping[str, Any]]
@@ -91,20 +92,6 @@ def _one_of(value: Any, what: str, allowed: Sequence[str]) -> str:
         choices = ", ".join(repr(a) for a in allowed)
         raise InvalidArgument(f"{what} must be one of {choices}, not {value!r}")
     return str(value)
-
-
-def resource_id(value: Any, what: str) -> str:
-    """An object's id or name: a string, or a dict with ``ID`` (or ``Id``), as inspect returns.
-
-    Raises:
-        NullResource: none given.
-        InvalidArgument: not a string.
-    """
-    if isinstance(value, Mapping):
-        value = value.get("ID", value.get("Id"))
-    if value is None or value == "":
-        raise NullResource(f"{what} was not provided")
-    return _str(value, what)
 
 
 def convert_service_networks(networks: Optional[Iterable[Network]]) -> Optional[List[Any]]:
@@ -598,7 +585,7 @@ class SecretReference(Dict[str, Any]):
                  mode: int = 0o444) -> None:
         super().__init__()
         self["SecretName"] = _str(secret_name, "SecretReference secret_name")
-        self["SecretID"] = resource_id(secret_id, "SecretReference secret_id")
+        self["SecretID"] = resource_id(secret_id, "secret (SecretReference secret_id)")
         name = _str(filename, "SecretReference filename") if filename else secret_name
         self["File"] = _file_target(name, uid, gid, mode, "SecretReference")
 
@@ -624,7 +611,7 @@ class ConfigReference(Dict[str, Any]):
                  mode: int = 0o444) -> None:
         super().__init__()
         self["ConfigName"] = _str(config_name, "ConfigReference config_name")
-        self["ConfigID"] = resource_id(config_id, "ConfigReference config_id")
+        self["ConfigID"] = resource_id(config_id, "config (ConfigReference config_id)")
         name = _str(filename, "ConfigReference filename") if filename else config_name
         self["File"] = _file_target(name, uid, gid, mode, "ConfigReference")
 

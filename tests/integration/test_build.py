@@ -139,7 +139,7 @@ class _Recorder(socketserver.StreamRequestHandler):
 
     def _body(self, headers: Dict[str, str]) -> bytes:
         if headers.get("transfer-encoding") == "chunked":
-            parts = []
+            parts: List[bytes] = []
             while True:
                 size = int(self.rfile.readline().split(b";")[0], 16)
                 if not size:
@@ -326,11 +326,11 @@ def test_quiet_labels_and_buildargs(client: _Client, images: Callable[[], str], 
 
 
 def test_fileobj_is_the_dockerfile(client: _Client, images: Callable[[], str]) -> None:
-    tag = images()
-    build_ok(client, fileobj=io.BytesIO((FROM + "LABEL from=bytes\n").encode()), tag=tag)
-    assert client.inspect_image(tag)["Config"]["Labels"] == {"from": "bytes"}
-    build_ok(client, fileobj=io.StringIO(FROM + "LABEL from=text\n"), tag=tag, gzip=True)
-    assert client.inspect_image(tag)["Config"]["Labels"] == {"from": "text"}
+    first, second = images(), images()
+    build_ok(client, fileobj=io.BytesIO((FROM + "LABEL from=bytes\n").encode()), tag=first)
+    assert client.inspect_image(first)["Config"]["Labels"] == {"from": "bytes"}
+    build_ok(client, fileobj=io.StringIO(FROM + "LABEL from=text\n"), tag=second, gzip=True)
+    assert client.inspect_image(second)["Config"]["Labels"] == {"from": "text"}
 
 
 def _context_tar(files: Dict[str, bytes]) -> bytes:
@@ -410,14 +410,14 @@ class _Stdin:
 
 def test_path_dash_reads_stdin(client: _Client, images: Callable[[], str],
                                monkeypatch: pytest.MonkeyPatch) -> None:
-    tag = images()
+    first, second = images(), images()
     monkeypatch.setattr(sys, "stdin", _Stdin((FROM + "LABEL stdin=dockerfile\n").encode()))
-    build_ok(client, path="-", tag=tag)
-    assert client.inspect_image(tag)["Config"]["Labels"] == {"stdin": "dockerfile"}
+    build_ok(client, path="-", tag=first)
+    assert client.inspect_image(first)["Config"]["Labels"] == {"stdin": "dockerfile"}
     context = _context_tar({"Dockerfile": (FROM + "LABEL stdin=tar\n").encode()})
     monkeypatch.setattr(sys, "stdin", _Stdin(gzip.compress(context)))
-    build_ok(client, path="-", tag=tag)
-    assert client.inspect_image(tag)["Config"]["Labels"] == {"stdin": "tar"}
+    build_ok(client, path="-", tag=second)
+    assert client.inspect_image(second)["Config"]["Labels"] == {"stdin": "tar"}
 
 
 def test_dockerfile_outside_the_context(client: _Client, images: Callable[[], str], tmp_path: Path) -> None:
@@ -449,6 +449,22 @@ def test_refused_arguments_send_nothing(client: _Client, tmp_path: Path,
         client.build(path=str(tmp_path))
 
 
+def test_unreadable_context_file_is_reported_as_such(client: _Client, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_tree(tmp_path / "ctx", ["Dockerfile", "secret"])
+    real_open = os.open
+
+    def refuse(path: str, *args: Any, **kwargs: Any) -> int:
+        if path.endswith("secret"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    with pytest.raises(errors.DockerException, match="cannot read .*secret") as info:
+        client.build(path=str(root))
+    assert not isinstance(info.value, errors.DockerConnectionError)
+
+
 def test_version_gated_arguments(client: _Client, images: Callable[[], str], tmp_path: Path) -> None:
     version = client.api_version
     gated = {"target": ("POST /build target", "first"),
@@ -461,8 +477,9 @@ def test_version_gated_arguments(client: _Client, images: Callable[[], str], tmp
         if versions.supports(feature, version):
             kwargs[argument] = value
         else:
+            refused: Dict[str, Any] = {argument: value}
             with pytest.raises(errors.InvalidVersion, match=feature):
-                client.build(path=str(tmp_path), **{argument: value})
+                client.build(path=str(tmp_path), **refused)
     lines = [f"FROM {TEST_IMAGE} AS first"]
     if "extra_hosts" in kwargs:
         lines.append("RUN grep -q '10.1.2.3.*dctest-host' /etc/hosts")
@@ -471,9 +488,13 @@ def test_version_gated_arguments(client: _Client, images: Callable[[], str], tmp
     root.mkdir()
     (root / "Dockerfile").write_text("\n".join(lines) + "\n")
     tag = images()
-    build_ok(client, path=str(root), tag=tag, rm=True, **kwargs)
+    output = build_ok(client, path=str(root), tag=tag, rm=True, **kwargs)
     stage = "first" if "target" in kwargs else "second"
     assert client.inspect_image(tag)["Config"]["Labels"] == {"stage": stage}
+    # The classic builder leaves the other stage's image behind, untagged.
+    for line in (item.get("stream", "") for item in output):
+        if line.startswith(" ---> ") and " " not in line[6:].strip():
+            client._delete(client._url("/images/{0}", line[6:].strip())).close()
 
 
 def test_registry_credentials_are_sent_to_the_build(client: _Client, images: Callable[[], str],
@@ -526,5 +547,5 @@ def test_prune_builds_sends_reserved_space_from_1_48() -> None:
         mocked.add(responses.POST, "http://127.0.0.1:9/v1.48/build/prune",
                    json={"CachesDeleted": [], "SpaceReclaimed": 0})
         c.prune_builds(keep_storage=10, max_used_space=20, min_free_space=30)
-        query = mocked.calls[0].request.url.split("?", 1)[1]
+        query = str(mocked.calls[0].request.url).split("?", 1)[1]
         assert sorted(query.split("&")) == ["max-used-space=20", "min-free-space=30", "reserved-space=10"]

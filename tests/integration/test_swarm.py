@@ -36,8 +36,10 @@ from docker_client.types import (
 
 from .. import conftest
 from ..conftest import API_VERSION, TEST_IMAGE
+from .conftest import env_or_fail
 
 TICK = ["sh", "-c", "while true; do echo tick; sleep 1; done"]
+QUICK_STOP = 10**8  # ns: sh as PID 1 ignores SIGTERM, so tasks are killed after this
 CONVERGE_SECONDS = 30
 
 
@@ -62,12 +64,16 @@ def swarm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Client]:
         client = _Client(base_url=conftest.DAEMON_HOST, version=API_VERSION)
     with client:
         client.leave_swarm(force=True)  # a swarm left over by an interrupted run
+        had_gateway_bridge = bool(client.networks(names=["docker_gwbridge"]))
         try:
             node_id = client.init_swarm(advertise_addr="127.0.0.1", listen_addr="127.0.0.1:2377")
             assert isinstance(node_id, str) and node_id
             yield client
         finally:
             client.leave_swarm(force=True)
+            if not had_gateway_bridge:  # the bridge overlay networks made outlives the swarm
+                _wait_for("docker_gwbridge to be removable",
+                          lambda: _removed(client, "/networks/{0}", "docker_gwbridge"))
 
 
 @pytest.fixture
@@ -79,7 +85,7 @@ def make_service(swarm: _Client,
     def create(template: Any = None, **kwargs: Any) -> dict[str, Any]:
         kwargs.setdefault("name", unique_name("dctest-svc"))
         kwargs.setdefault("labels", {"dctest": "swarm"})
-        answer = swarm.create_service(template or TaskTemplate(ContainerSpec(TEST_IMAGE, TICK)), **kwargs)
+        answer = swarm.create_service(template or TaskTemplate(_spec(TEST_IMAGE, TICK)), **kwargs)
         made.append(answer["ID"])
         answer["Name"] = kwargs["name"]
         return answer  # type: ignore[no-any-return]
@@ -87,6 +93,12 @@ def make_service(swarm: _Client,
     yield create
     for service in made:
         swarm._delete(swarm._url("/services/{0}", service)).close()
+
+
+def _spec(image: str, command: list[str], **kwargs: Any) -> ContainerSpec:
+    """A ContainerSpec whose containers are killed at once when their task stops."""
+    kwargs.setdefault("stop_grace_period", QUICK_STOP)
+    return ContainerSpec(image, command, **kwargs)
 
 
 def _supports(client: _Client, feature: str) -> bool:
@@ -107,6 +119,13 @@ def _wait_for(what: str, check: Callable[[], Any], timeout: float = CONVERGE_SEC
 def _running_tasks(client: _Client, service: str) -> list[dict[str, Any]]:
     tasks = client.tasks(filters={"service": service, "desired-state": "running"})
     return [t for t in tasks if t["Status"]["State"] == "running"]
+
+
+def _update_done(client: _Client, service: str) -> dict[str, Any] | None:
+    """The service once its rolling update has completed (None before)."""
+    info = client.inspect_service(service)
+    state = (info.get("UpdateStatus") or {}).get("State")
+    return info if state in ("completed", None) else None
 
 
 def _removed(client: _Client, path: str, object_id: str) -> bool:
@@ -246,10 +265,12 @@ def test_nodes(swarm: _Client) -> None:
 
 def test_service_scaled_updated_and_rolled_back(swarm: _Client,
                                                 make_service: Callable[..., dict[str, Any]]) -> None:
-    template = TaskTemplate(ContainerSpec(TEST_IMAGE, TICK, env={"STAGE": "one"}),
+    template = TaskTemplate(_spec(TEST_IMAGE, TICK, env={"STAGE": "one"}),
                             restart_policy=RestartPolicy("any", delay=10**8))
-    service = make_service(template, mode=ServiceMode("replicated", 1),
-                           update_config=UpdateConfig(parallelism=2))
+    update_config = UpdateConfig(parallelism=0)  # all tasks at once
+    if _supports(swarm, "POST /services/create UpdateConfig-Monitor"):
+        update_config = UpdateConfig(parallelism=0, monitor=10**9)  # watched for 1 s, not 5
+    service = make_service(template, mode=ServiceMode("replicated", 1), update_config=update_config)
     _wait_for("one running task", lambda: len(_running_tasks(swarm, service["ID"])) == 1)
 
     info = swarm.inspect_service(service["ID"])
@@ -269,7 +290,7 @@ def test_service_scaled_updated_and_rolled_back(swarm: _Client,
     assert scaled["Spec"]["TaskTemplate"]["ContainerSpec"]["Env"] == ["STAGE=one"]
 
     # update the containers' environment
-    new_template = TaskTemplate(ContainerSpec(TEST_IMAGE, TICK, env={"STAGE": "two"}))
+    new_template = TaskTemplate(_spec(TEST_IMAGE, TICK, env={"STAGE": "two"}))
     swarm.update_service(service["Name"], scaled["Version"]["Index"], task_template=new_template,
                          fetch_current_spec=True)
     updated = swarm.inspect_service(service["ID"])
@@ -280,7 +301,9 @@ def test_service_scaled_updated_and_rolled_back(swarm: _Client,
         swarm.update_service(service["ID"], scaled["Version"]["Index"], fetch_current_spec=True)
 
     if _supports(swarm, "POST /services/{id}/update rollback"):
-        swarm.update_service(service["ID"], updated["Version"]["Index"], rollback=True)
+        # the rolling update bumps the version as it goes: roll back once it is done
+        done = _wait_for("the update to complete", lambda: _update_done(swarm, service["ID"]))
+        swarm.update_service(service["ID"], done["Version"]["Index"], rollback=True)
         rolled_back = swarm.inspect_service(service["ID"])
         assert rolled_back["Spec"]["TaskTemplate"]["ContainerSpec"]["Env"] == ["STAGE=one"]
     else:
@@ -302,7 +325,7 @@ def test_service_scaled_updated_and_rolled_back(swarm: _Client,
 
 def test_service_logs(swarm: _Client, make_service: Callable[..., dict[str, Any]]) -> None:
     script = "echo out-line; echo err-line >&2; while true; do echo tick; sleep 1; done"
-    service = make_service(TaskTemplate(ContainerSpec(TEST_IMAGE, ["sh", "-c", script])))
+    service = make_service(TaskTemplate(_spec(TEST_IMAGE, ["sh", "-c", script])))
     if not _supports(swarm, "GET /services/{id}/logs"):
         with pytest.raises(errors.InvalidVersion, match="1.25"):
             swarm.service_logs(service["ID"], stdout=True)
@@ -334,9 +357,9 @@ def test_service_logs(swarm: _Client, make_service: Callable[..., dict[str, Any]
 def test_service_with_tty_logs(swarm: _Client, make_service: Callable[..., dict[str, Any]]) -> None:
     if not _supports(swarm, "POST /services/create ContainerSpec-TTY"):
         with pytest.raises(errors.InvalidVersion, match="TTY"):
-            make_service(TaskTemplate(ContainerSpec(TEST_IMAGE, TICK, tty=True)))
+            make_service(TaskTemplate(_spec(TEST_IMAGE, TICK, tty=True)))
         return
-    service = make_service(TaskTemplate(ContainerSpec(TEST_IMAGE, TICK, tty=True)))
+    service = make_service(TaskTemplate(_spec(TEST_IMAGE, TICK, tty=True)))
     assert b"tick\r\n" in _read_logs(swarm, service["ID"], b"tick")  # a TTY's raw stream
 
 
@@ -370,7 +393,7 @@ def test_service_options_and_errors(swarm: _Client, make_service: Callable[..., 
         swarm.inspect_service("dctest-no-such-service")
     with pytest.raises(errors.NotFound):
         swarm.inspect_task("dctest-no-such-task")
-    job_template = TaskTemplate(ContainerSpec(TEST_IMAGE, ["echo", "done"]))
+    job_template = TaskTemplate(_spec(TEST_IMAGE, ["echo", "done"]))
     if _supports(swarm, "POST /services/create Mode-ReplicatedJob"):
         job = make_service(job_template, mode=ServiceMode("replicated-job", 2, concurrency=1))
         assert swarm.inspect_service(job["ID"])["Spec"]["Mode"] == {
@@ -393,6 +416,38 @@ def test_service_on_an_overlay_network(swarm: _Client, make_service: Callable[..
         swarm.remove_service(service["ID"])
     finally:
         _wait_for("the network to be removable", lambda: _removed(swarm, "/networks/{0}", network["Id"]))
+
+
+def test_service_image_from_a_registry_with_auth(swarm: _Client, make_service: Callable[..., dict[str, Any]],
+                                                 unique_name: Callable[[str], str]) -> None:
+    """The registry's credentials go along with the spec, so the node can pull the image."""
+    registry = env_or_fail("DC_TEST_AUTH_REGISTRY")
+    swarm.login(env_or_fail("DC_TEST_REGISTRY_USER"), env_or_fail("DC_TEST_REGISTRY_PASSWORD"),
+                registry=registry)
+    repository = f"{registry}/{unique_name('dctest-svc')}"
+    image = f"{repository}:latest"
+    swarm._result(swarm._post(swarm._url("/images/{0}/tag", TEST_IMAGE),
+                              params={"repo": repository, "tag": "latest"}))
+    try:
+        pushed = swarm._result(swarm._post(swarm._url("/images/{0}/push", repository),
+                                           params={"tag": "latest"},
+                                           headers=swarm._image_registry_headers(image)))
+        assert "error" not in pushed.lower(), pushed
+        swarm._result(swarm._delete(swarm._url("/images/{0}", image)))  # the node has to pull it now
+
+        service = make_service(TaskTemplate(_spec(image, TICK)))
+        _wait_for("a running task pulled with the credentials", lambda: _running_tasks(swarm, service["ID"]))
+        swarm.remove_service(service["ID"])
+    finally:
+        _forget_references(swarm, repository)
+
+
+def _forget_references(client: _Client, repository: str) -> None:
+    """Remove the tags and digests of ``repository`` the test image got (the image stays)."""
+    info = client._result(client._get(client._url("/images/{0}/json", TEST_IMAGE)), json=True)
+    for reference in (info.get("RepoTags") or []) + (info.get("RepoDigests") or []):
+        if reference.startswith(f"{repository}:") or reference.startswith(f"{repository}@"):
+            client._delete(client._url("/images/{0}", reference), params={"force": 1}).close()
 
 
 # -- secrets and configs ------------------------------------------------------------------------------
@@ -461,7 +516,7 @@ def test_secret_and_config_mounted_into_a_service(swarm: _Client, make_service: 
                                                   unique_name: Callable[[str], str]) -> None:
     if not _supports(swarm, "POST /secrets/create"):
         with pytest.raises(errors.InvalidVersion, match="Secrets"):
-            make_service(TaskTemplate(ContainerSpec(TEST_IMAGE, TICK, secrets=[SecretReference("x", "y")])))
+            make_service(TaskTemplate(_spec(TEST_IMAGE, TICK, secrets=[SecretReference("x", "y")])))
         return
     secret = swarm.create_secret(unique_name("dctest-secret"), "the-secret-value")
     secret_name = swarm.inspect_secret(secret)["Spec"]["Name"]
@@ -474,7 +529,7 @@ def test_secret_and_config_mounted_into_a_service(swarm: _Client, make_service: 
         references["configs"] = [ConfigReference(config, config_name, filename="/etc/app.conf", mode=0o440)]
         script += "cat /etc/app.conf; echo; stat -c %a /etc/app.conf; "
     try:
-        service = make_service(TaskTemplate(ContainerSpec(TEST_IMAGE, ["sh", "-c", script + "sleep 60"],
+        service = make_service(TaskTemplate(_spec(TEST_IMAGE, ["sh", "-c", script + "sleep 60"],
                                                            **references)))
         logs = _read_logs(swarm, service["ID"], b"444\n")
         assert b"the-secret-value\n444\n" in logs

@@ -513,6 +513,22 @@ def test_a_file_that_shrinks_while_sent_is_an_error(tmp_path: Path) -> None:
     assert b"".join(chunks)  # walked after the change: consistent
 
 
+def test_an_unreadable_file_is_a_docker_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Not an OSError: requests would report that as a broken connection to the daemon.
+    root = make_tree(tmp_path / "ctx", ["Dockerfile", "secret"])
+    real_open = os.open
+
+    def refuse(path: str, *args: object, **kwargs: object) -> int:
+        if path.endswith("secret"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refuse)
+    with pytest.raises(DockerException, match="cannot read .*secret") as info:
+        b"".join(tar_stream(str(root)))
+    assert not isinstance(info.value, OSError)
+
+
 def test_gzip(tmp_path: Path) -> None:
     root = make_tree(tmp_path / "ctx")
     plain = context_bytes(root)

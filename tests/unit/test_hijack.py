@@ -126,6 +126,8 @@ class FakeDaemon:
         self.listener = socket.socket(family, socket.SOCK_STREAM)
         self.listener.bind(unix_path or ("127.0.0.1", 0))
         self.listener.listen(8)
+        self.listener.settimeout(0.05)
+        self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []
         self.conns: list[socket.socket] = []
         self.acceptor = threading.Thread(target=self._accept, daemon=True)
@@ -138,11 +140,14 @@ class FakeDaemon:
         return f"tcp://127.0.0.1:{self.listener.getsockname()[1]}"
 
     def _accept(self) -> None:
-        while True:
+        while not self.stopping.is_set():
             try:
                 sock, _ = self.listener.accept()
+            except socket.timeout:
+                continue
             except OSError:
                 return
+            sock.settimeout(None)
             if sock.family == socket.AF_INET:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.conns.append(sock)
@@ -161,8 +166,9 @@ class FakeDaemon:
             sock.close()
 
     def stop(self) -> None:
-        self.listener.close()
+        self.stopping.set()
         self.acceptor.join(5)
+        self.listener.close()
         for sock in self.conns:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
@@ -217,7 +223,8 @@ def make_daemon(transport: str) -> Iterator[Callable[..., tuple[FakeDaemon, Clie
 
 def upgrade_then(*parts: bytes | float, end: str = "close", head: bytes = UPGRADED) -> Handler:
     """Answer the first request with ``head`` and the parts (floats are pauses), then ``end``:
-    "close" (FIN), "reset" (RST) or "hold" (until the client closes)."""
+    "close" (FIN), "reset" (RST), "hold" (until the client closes or half-closes) or "linger"
+    (a second longer)."""
     def handler(conn: Conn) -> None:
         if conn.request() is None:
             return
@@ -229,6 +236,9 @@ def upgrade_then(*parts: bytes | float, end: str = "close", head: bytes = UPGRAD
                 conn.send(part)
         if end == "hold":
             conn.hold()
+        elif end == "linger":  # past the client's half-close too
+            conn.hold()
+            time.sleep(1.0)
         elif end == "reset":
             conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         else:
@@ -554,7 +564,7 @@ def test_communicate_when_the_process_stops_reading(make_daemon: Callable[..., t
 
 
 def test_communicate_timeout_keeps_the_output(make_daemon: Callable[..., tuple[FakeDaemon, Client]]) -> None:
-    _, client = make_daemon(upgrade_then(frame(STDOUT, b"so far"), end="hold"))
+    _, client = make_daemon(upgrade_then(frame(STDOUT, b"so far"), end="linger"))
     with client.exec_start_duplex("abc") as duplex:
         with pytest.raises(DockerTimeout):
             duplex.communicate(b"", timeout=0.2)
@@ -696,7 +706,7 @@ def test_frame_decoder_examples() -> None:
     assert decoder.feed(b"ng") == [(STDERR, b"ng")]
     assert not decoder.inside_frame
     assert decoder.feed(frame(SYSTEMERR, b"daemon says no")[:12]) == []
-    assert decoder.feed(b"emon says no" + frame(STDOUT, b"x")) == []
+    assert decoder.feed(frame(SYSTEMERR, b"daemon says no")[12:] + frame(STDOUT, b"x")) == []
     assert isinstance(decoder.error, StreamParseError) and "daemon says no" in str(decoder.error)
     with pytest.raises(StreamParseError):
         decoder.feed(b"more")

@@ -6,6 +6,7 @@ for API versions newer than the test daemon's (1.41) are checked with ``response
 """
 from __future__ import annotations
 
+import base64
 import json
 import re
 from typing import Any, Iterator
@@ -721,3 +722,21 @@ def test_service_version_gates(mocked: responses.RequestsMock, version: str, cal
 def test_update_service_returns_empty_warnings_for_an_empty_body(mocked: responses.RequestsMock) -> None:
     mocked.replace(responses.POST, re.compile(r".*"), body="", status=200)
     assert _client("1.24").update_service("svc", 1, TaskTemplate(ContainerSpec("busybox"))) == {}
+
+
+def test_services_send_the_credentials_of_their_image_registry(mocked: responses.RequestsMock,
+                                                               tmp_path: Any,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = base64.b64encode(b"someone:pw").decode()
+    (tmp_path / "config.json").write_text(json.dumps({"auths": {"127.0.0.1:5000": {"auth": secret}}}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    client = _client()
+    client.create_service(TaskTemplate(ContainerSpec("127.0.0.1:5000/app:1")))
+    header = mocked.calls[-1].request.headers["X-Registry-Auth"]
+    header = header.decode() if isinstance(header, bytes) else header
+    sent = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+    assert sent["username"] == "someone" and sent["password"] == "pw"
+    client.update_service("svc", 2, TaskTemplate(ContainerSpec("127.0.0.1:5000/app:2")))
+    assert "X-Registry-Auth" in mocked.calls[-1].request.headers
+    client.create_service(TaskTemplate(ContainerSpec("busybox")))  # Docker Hub: no credentials known
+    assert "X-Registry-Auth" not in mocked.calls[-1].request.headers
