@@ -434,6 +434,7 @@ def _expected_big_log() -> tuple[int, str]:
     return BIG, digest.hexdigest()
 
 
+@pytest.mark.heavy
 def test_logs_100_mib_streamed_and_whole(client: Client, make: Make,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     expected_size, expected_sha = _expected_big_log()
@@ -634,6 +635,7 @@ print(json.dumps({"before_kib": before, "after_kib": after}))
 """
 
 
+@pytest.mark.heavy
 def test_put_archive_streams_in_constant_memory(client: Client, make: Make, daemon: str,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     container = make(["true"])
