@@ -10,246 +10,229 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from docker_client import Client, errors, versions
-from docker_client.api.config import ConfigApiMixin
-from docker_client.api.network import NetworkApiMixin
-from docker_client.api.secret import SecretApiMixin
-from docker_client.api.service import ServiceApiMixin
-from docker_client.api.swarm import SwarmApiMixin
-from docker_client.api.volume import VolumeApiMixin
 from docker_client.types import IPAMConfig, IPAMPool
 
-from ..conftest import API_VERSION, TEST_IMAGE
-
-
-class _Client(Client, NetworkApiMixin, VolumeApiMixin, SwarmApiMixin, ServiceApiMixin,  # type: ignore[misc]
-              SecretApiMixin, ConfigApiMixin):
-    """The Client with the swarm-side mixins, until client.py lists them."""
+from ..conftest import TEST_IMAGE
 
 
 @pytest.fixture
-def nclient(daemon: str) -> Iterator[_Client]:
-    with _Client(base_url=daemon, version=API_VERSION) as c:
-        yield c
-
-
-@pytest.fixture
-def make_network(nclient: _Client,
+def make_network(client: Client,
                  unique_name: Callable[[str], str]) -> Iterator[Callable[..., dict[str, Any]]]:
     """Create networks with ``create_network``; every one is removed afterwards."""
     made: list[str] = []
 
     def create(**kwargs: Any) -> dict[str, Any]:
         name = kwargs.pop("name", None) or unique_name("dctest-net")
-        answer = nclient.create_network(name, **kwargs)
+        answer = client.create_network(name, **kwargs)
         made.append(answer["Id"])
         answer["Name"] = name
         return answer  # type: ignore[no-any-return]
 
     yield create
     for network in reversed(made):  # networks made from a config-only one go first
-        nclient._delete(nclient._url("/networks/{0}", network)).close()
+        client._delete(client._url("/networks/{0}", network)).close()
 
 
 @pytest.fixture
-def make_container(nclient: _Client) -> Iterator[Callable[..., str]]:
+def make_container(client: Client) -> Iterator[Callable[..., str]]:
     """Create and start containers with raw calls; all force-removed afterwards."""
     made: list[str] = []
 
     def create(start: bool = True, **config: Any) -> str:
         body = {"Image": TEST_IMAGE, "Cmd": ["sleep", "30"], "Labels": {"dctest": "networks"}, **config}
-        answer = nclient._result(nclient._post_json(nclient._url("/containers/create"), data=body), json=True)
+        answer = client._result(client._post_json(client._url("/containers/create"), data=body), json=True)
         made.append(answer["Id"])
         if start:
-            nclient._result(nclient._post(nclient._url("/containers/{0}/start", answer["Id"])))
+            client._result(client._post(client._url("/containers/{0}/start", answer["Id"])))
         return answer["Id"]  # type: ignore[no-any-return]
 
     yield create
     for container in made:
-        nclient._delete(nclient._url("/containers/{0}", container), params={"force": 1}).close()
+        client._delete(client._url("/containers/{0}", container), params={"force": 1}).close()
 
 
-def _supports(client: _Client, feature: str) -> bool:
+def _supports(client: Client, feature: str) -> bool:
     return versions.supports(feature, client.api_version)
 
 
-def _container_networks(client: _Client, container: str) -> dict[str, Any]:
+def _container_networks(client: Client, container: str) -> dict[str, Any]:
     info = client._result(client._get(client._url("/containers/{0}/json", container)), json=True)
     return info["NetworkSettings"]["Networks"]  # type: ignore[no-any-return]
 
 
 # -- create, list, inspect, remove -------------------------------------------------------------------
 
-def test_create_inspect_list_remove(nclient: _Client, unique_name: Callable[[str], str]) -> None:
+def test_create_inspect_list_remove(client: Client, unique_name: Callable[[str], str]) -> None:
     name = unique_name("dctest-net")
     ipam = IPAMConfig(pool_configs=[IPAMPool(subnet="10.231.0.0/24", gateway="10.231.0.1",
                                              iprange="10.231.0.128/25")])
     options = {"com.docker.network.bridge.enable_icc": "true"}
-    created = nclient.create_network(name, driver="bridge", options=options, ipam=ipam, internal=True,
-                                     labels={"dctest": name}, attachable=True)
+    created = client.create_network(name, driver="bridge", options=options, ipam=ipam, internal=True,
+                                    labels={"dctest": name}, attachable=True)
     try:
         assert created["Id"] and set(created) >= {"Id"}
-        info = nclient.inspect_network(created["Id"])
+        info = client.inspect_network(created["Id"])
         assert info["Name"] == name and info["Driver"] == "bridge"
         assert info["Internal"] is True and info["Labels"] == {"dctest": name}
         assert info["Options"]["com.docker.network.bridge.enable_icc"] == "true"
         assert info["IPAM"]["Config"][0]["Subnet"] == "10.231.0.0/24"
         assert info["IPAM"]["Config"][0]["Gateway"] == "10.231.0.1"
-        assert nclient.inspect_network(name)["Id"] == created["Id"]  # by name too
-        assert nclient.inspect_network(created)["Id"] == created["Id"]  # the dict create returned
+        assert client.inspect_network(name)["Id"] == created["Id"]  # by name too
+        assert client.inspect_network(created)["Id"] == created["Id"]  # the dict create returned
 
-        by_name = nclient.networks(names=[name])
+        by_name = client.networks(names=[name])
         assert [n["Id"] for n in by_name] == [created["Id"]]
-        assert [n["Id"] for n in nclient.networks(ids=[created["Id"][:12]])] == [created["Id"]]
-        assert [n["Id"] for n in nclient.networks(filters={"label": f"dctest={name}"})] == [created["Id"]]
-        builtin = {n["Name"] for n in nclient.networks(filters={"type": "builtin"})}
+        assert [n["Id"] for n in client.networks(ids=[created["Id"][:12]])] == [created["Id"]]
+        assert [n["Id"] for n in client.networks(filters={"label": f"dctest={name}"})] == [created["Id"]]
+        builtin = {n["Name"] for n in client.networks(filters={"type": "builtin"})}
         assert {"bridge", "host", "none"} <= builtin and name not in builtin
     finally:
-        nclient.remove_network(created["Id"])
+        client.remove_network(created["Id"])
     with pytest.raises(errors.NotFound):
-        nclient.inspect_network(created["Id"])
-    assert nclient.networks(names=[name]) == []
+        client.inspect_network(created["Id"])
+    assert client.networks(names=[name]) == []
 
 
-def test_unknown_networks_are_not_found(nclient: _Client) -> None:
+def test_unknown_networks_are_not_found(client: Client) -> None:
     with pytest.raises(errors.NotFound):
-        nclient.inspect_network("dctest-no-such-network")
+        client.inspect_network("dctest-no-such-network")
     with pytest.raises(errors.NotFound):
-        nclient.remove_network("dctest-no-such-network")
+        client.remove_network("dctest-no-such-network")
     with pytest.raises(errors.NullResource):
-        nclient.remove_network("")
+        client.remove_network("")
 
 
-def test_duplicate_name_is_refused(nclient: _Client, make_network: Callable[..., dict[str, Any]]) -> None:
+def test_duplicate_name_is_refused(client: Client, make_network: Callable[..., dict[str, Any]]) -> None:
     network = make_network(check_duplicate=True)
     with pytest.raises(errors.APIError) as info:
-        nclient.create_network(network["Name"], check_duplicate=True)
+        client.create_network(network["Name"], check_duplicate=True)
     assert info.value.status_code == 409
 
 
-def test_inspect_options_by_version(nclient: _Client, make_network: Callable[..., dict[str, Any]]) -> None:
+def test_inspect_options_by_version(client: Client, make_network: Callable[..., dict[str, Any]]) -> None:
     network = make_network()
-    if _supports(nclient, "GET /networks/{id} verbose"):
-        assert nclient.inspect_network(network["Id"], verbose=True)["Id"] == network["Id"]
+    if _supports(client, "GET /networks/{id} verbose"):
+        assert client.inspect_network(network["Id"], verbose=True)["Id"] == network["Id"]
     else:
         with pytest.raises(errors.InvalidVersion, match="verbose"):
-            nclient.inspect_network(network["Id"], verbose=True)
-    if _supports(nclient, "GET /networks/{id} scope"):
-        assert nclient.inspect_network(network["Id"], scope="local")["Scope"] == "local"
+            client.inspect_network(network["Id"], verbose=True)
+    if _supports(client, "GET /networks/{id} scope"):
+        assert client.inspect_network(network["Id"], scope="local")["Scope"] == "local"
         with pytest.raises(errors.NotFound):
-            nclient.inspect_network(network["Id"], scope="swarm")
+            client.inspect_network(network["Id"], scope="swarm")
     else:
         with pytest.raises(errors.InvalidVersion, match="scope"):
-            nclient.inspect_network(network["Id"], scope="local")
+            client.inspect_network(network["Id"], scope="local")
 
 
-def test_create_options_by_version(nclient: _Client, make_network: Callable[..., dict[str, Any]],
+def test_create_options_by_version(client: Client, make_network: Callable[..., dict[str, Any]],
                                    unique_name: Callable[[str], str]) -> None:
-    if _supports(nclient, "POST /networks/create Scope"):
+    if _supports(client, "POST /networks/create Scope"):
         network = make_network(scope="local")
-        assert nclient.inspect_network(network["Id"])["Scope"] == "local"
+        assert client.inspect_network(network["Id"])["Scope"] == "local"
         source = make_network(config_only=True,
                               ipam=IPAMConfig(pool_configs=[IPAMPool(subnet="10.232.0.0/24")]))
-        assert nclient.inspect_network(source["Id"])["ConfigOnly"] is True
+        assert client.inspect_network(source["Id"])["ConfigOnly"] is True
         derived = make_network(config_from=source["Name"])
-        info = nclient.inspect_network(derived["Id"])
+        info = client.inspect_network(derived["Id"])
         assert info["ConfigFrom"] == {"Network": source["Name"]}
         assert info["IPAM"]["Config"][0]["Subnet"] == "10.232.0.0/24"
     else:
         for kwargs in ({"scope": "local"}, {"config_only": True}, {"config_from": "other"}):
             with pytest.raises(errors.InvalidVersion):
-                nclient.create_network(unique_name("dctest-net"), **kwargs)
+                client.create_network(unique_name("dctest-net"), **kwargs)
     # newer than any daemon the harness runs (20.10 speaks up to 1.41)
     with pytest.raises(errors.InvalidVersion, match="EnableIPv4"):
-        nclient.create_network(unique_name("dctest-net"), enable_ipv4=False)
-    if not _supports(nclient, "POST /networks/create Ingress"):
+        client.create_network(unique_name("dctest-net"), enable_ipv4=False)
+    if not _supports(client, "POST /networks/create Ingress"):
         with pytest.raises(errors.InvalidVersion, match="Ingress"):
-            nclient.create_network(unique_name("dctest-net"), driver="overlay", ingress=True)
+            client.create_network(unique_name("dctest-net"), driver="overlay", ingress=True)
 
 
 # -- containers on networks ---------------------------------------------------------------------------
 
-def test_connect_and_disconnect_containers(nclient: _Client, make_network: Callable[..., dict[str, Any]],
+def test_connect_and_disconnect_containers(client: Client, make_network: Callable[..., dict[str, Any]],
                                            make_container: Callable[..., str]) -> None:
     network = make_network(ipam=IPAMConfig(pool_configs=[IPAMPool(subnet="10.233.0.0/24")]))
     first = make_container()
     second = make_container()
 
-    nclient.connect_container_to_network(first, network["Id"], ipv4_address="10.233.0.10", aliases=["web"])
-    nclient.connect_container_to_network({"Id": second}, network["Name"])
-    attached = nclient.inspect_network(network["Id"])["Containers"]
+    client.connect_container_to_network(first, network["Id"], ipv4_address="10.233.0.10", aliases=["web"])
+    client.connect_container_to_network({"Id": second}, network["Name"])
+    attached = client.inspect_network(network["Id"])["Containers"]
     assert set(attached) == {first, second}
     assert attached[first]["IPv4Address"] == "10.233.0.10/24"
-    endpoint = _container_networks(nclient, first)[network["Name"]]
+    endpoint = _container_networks(client, first)[network["Name"]]
     assert endpoint["IPAMConfig"]["IPv4Address"] == "10.233.0.10"
     assert "web" in endpoint["Aliases"]
 
     with pytest.raises(errors.APIError):  # already connected
-        nclient.connect_container_to_network(first, network["Id"])
+        client.connect_container_to_network(first, network["Id"])
     with pytest.raises(errors.APIError):  # in use
-        nclient.remove_network(network["Id"])
+        client.remove_network(network["Id"])
 
-    nclient.disconnect_container_from_network(first, network["Id"])
-    assert set(nclient.inspect_network(network["Id"])["Containers"]) == {second}
-    assert network["Name"] not in _container_networks(nclient, first)
+    client.disconnect_container_from_network(first, network["Id"])
+    assert set(client.inspect_network(network["Id"])["Containers"]) == {second}
+    assert network["Name"] not in _container_networks(client, first)
     with pytest.raises(errors.APIError):  # not connected any more
-        nclient.disconnect_container_from_network(first, network["Id"])
-    nclient.disconnect_container_from_network(second, network["Name"], force=True)
-    assert nclient.inspect_network(network["Id"])["Containers"] == {}
+        client.disconnect_container_from_network(first, network["Id"])
+    client.disconnect_container_from_network(second, network["Name"], force=True)
+    assert client.inspect_network(network["Id"])["Containers"] == {}
 
 
-def test_connect_a_created_container(nclient: _Client, make_network: Callable[..., dict[str, Any]],
+def test_connect_a_created_container(client: Client, make_network: Callable[..., dict[str, Any]],
                                      make_container: Callable[..., str]) -> None:
     network = make_network()
     container = make_container(start=False)
-    nclient.connect_container_to_network(container, network["Id"], aliases=["db"], links=None)
-    assert network["Name"] in _container_networks(nclient, container)
-    nclient._result(nclient._post(nclient._url("/containers/{0}/start", container)))
-    assert container in nclient.inspect_network(network["Id"])["Containers"]
+    client.connect_container_to_network(container, network["Id"], aliases=["db"], links=None)
+    assert network["Name"] in _container_networks(client, container)
+    client._result(client._post(client._url("/containers/{0}/start", container)))
+    assert container in client.inspect_network(network["Id"])["Containers"]
 
 
-def test_connect_options_by_version(nclient: _Client, make_network: Callable[..., dict[str, Any]],
+def test_connect_options_by_version(client: Client, make_network: Callable[..., dict[str, Any]],
                                     make_container: Callable[..., str]) -> None:
     network = make_network()
     container = make_container()
-    if _supports(nclient, "POST /networks/{id}/connect DriverOpts"):
-        nclient.connect_container_to_network(container, network["Id"], driver_opt={"dctest": "1"})
-        assert _container_networks(nclient, container)[network["Name"]]["DriverOpts"] == {"dctest": "1"}
+    if _supports(client, "POST /networks/{id}/connect DriverOpts"):
+        client.connect_container_to_network(container, network["Id"], driver_opt={"dctest": "1"})
+        assert _container_networks(client, container)[network["Name"]]["DriverOpts"] == {"dctest": "1"}
     else:
         with pytest.raises(errors.InvalidVersion, match="DriverOpts"):
-            nclient.connect_container_to_network(container, network["Id"], driver_opt={"dctest": "1"})
+            client.connect_container_to_network(container, network["Id"], driver_opt={"dctest": "1"})
     with pytest.raises(errors.InvalidVersion, match="GwPriority"):
-        nclient.connect_container_to_network(container, network["Id"], gw_priority=1)
+        client.connect_container_to_network(container, network["Id"], gw_priority=1)
     with pytest.raises(errors.InvalidVersion, match="MacAddress"):
-        nclient.connect_container_to_network(container, network["Id"], mac_address="02:42:ac:11:00:99")
+        client.connect_container_to_network(container, network["Id"], mac_address="02:42:ac:11:00:99")
 
 
-def test_unknown_container_or_network(nclient: _Client, make_network: Callable[..., dict[str, Any]],
+def test_unknown_container_or_network(client: Client, make_network: Callable[..., dict[str, Any]],
                                       make_container: Callable[..., str]) -> None:
     network = make_network()
     with pytest.raises(errors.NotFound):
-        nclient.connect_container_to_network("dctest-no-such-container", network["Id"])
+        client.connect_container_to_network("dctest-no-such-container", network["Id"])
     with pytest.raises(errors.NotFound):  # (a created container may be given a network to come)
-        nclient.connect_container_to_network(make_container(), "dctest-no-such-network")
+        client.connect_container_to_network(make_container(), "dctest-no-such-network")
     with pytest.raises(errors.InvalidArgument):
-        nclient.connect_container_to_network(make_container(start=False), network["Id"], ipv4_address="10.1")
+        client.connect_container_to_network(make_container(start=False), network["Id"], ipv4_address="10.1")
 
 
 # -- prune --------------------------------------------------------------------------------------------
 
-def test_prune_networks(nclient: _Client, make_network: Callable[..., dict[str, Any]],
+def test_prune_networks(client: Client, make_network: Callable[..., dict[str, Any]],
                         make_container: Callable[..., str], unique_name: Callable[[str], str]) -> None:
     label = unique_name("prune")
     unused = make_network(labels={"dctest-prune": label})
     used = make_network(labels={"dctest-prune": label})
     other = make_network()
-    if not _supports(nclient, "POST /networks/prune"):
+    if not _supports(client, "POST /networks/prune"):
         with pytest.raises(errors.InvalidVersion, match="1.25"):
-            nclient.prune_networks()
+            client.prune_networks()
         return
-    nclient.connect_container_to_network(make_container(), used["Id"])
-    pruned = nclient.prune_networks(filters={"label": f"dctest-prune={label}"})
+    client.connect_container_to_network(make_container(), used["Id"])
+    pruned = client.prune_networks(filters={"label": f"dctest-prune={label}"})
     assert pruned["NetworksDeleted"] == [unused["Name"]]
     with pytest.raises(errors.NotFound):
-        nclient.inspect_network(unused["Id"])
-    nclient.inspect_network(used["Id"])
-    nclient.inspect_network(other["Id"])
+        client.inspect_network(unused["Id"])
+    client.inspect_network(used["Id"])
+    client.inspect_network(other["Id"])

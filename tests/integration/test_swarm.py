@@ -15,12 +15,6 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from docker_client import Client, errors, versions
-from docker_client.api.config import ConfigApiMixin
-from docker_client.api.network import NetworkApiMixin
-from docker_client.api.secret import SecretApiMixin
-from docker_client.api.service import ServiceApiMixin
-from docker_client.api.swarm import SwarmApiMixin
-from docker_client.api.volume import VolumeApiMixin
 from docker_client.types import (
     ConfigReference,
     ContainerSpec,
@@ -43,13 +37,9 @@ QUICK_STOP = 10**8  # ns: sh as PID 1 ignores SIGTERM, so tasks are killed after
 CONVERGE_SECONDS = 30
 
 
-class _Client(Client, NetworkApiMixin, VolumeApiMixin, SwarmApiMixin, ServiceApiMixin,  # type: ignore[misc]
-              SecretApiMixin, ConfigApiMixin):
-    """The Client with the swarm-side mixins, until client.py lists them."""
-
 
 @pytest.fixture(scope="module")
-def swarm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Client]:
+def swarm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     """A client of a daemon made the single manager of a new swarm; the swarm is left afterwards."""
     error = conftest._daemon_error()
     if error is not None:
@@ -61,7 +51,7 @@ def swarm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Client]:
             if name.startswith("DOCKER_"):
                 patch.delenv(name)
         patch.setenv("DOCKER_CONFIG", str(tmp_path_factory.mktemp("docker-config")))
-        client = _Client(base_url=conftest.DAEMON_HOST, version=API_VERSION)
+        client = Client(base_url=conftest.DAEMON_HOST, version=API_VERSION)
     with client:
         client.leave_swarm(force=True)  # a swarm left over by an interrupted run
         had_gateway_bridge = bool(client.networks(names=["docker_gwbridge"]))
@@ -77,7 +67,7 @@ def swarm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Client]:
 
 
 @pytest.fixture
-def make_service(swarm: _Client,
+def make_service(swarm: Client,
                  unique_name: Callable[[str], str]) -> Iterator[Callable[..., dict[str, Any]]]:
     """Create services with ``create_service``; every one is removed afterwards."""
     made: list[str] = []
@@ -101,7 +91,7 @@ def _spec(image: str, command: list[str], **kwargs: Any) -> ContainerSpec:
     return ContainerSpec(image, command, **kwargs)
 
 
-def _supports(client: _Client, feature: str) -> bool:
+def _supports(client: Client, feature: str) -> bool:
     return versions.supports(feature, client.api_version)
 
 
@@ -116,24 +106,24 @@ def _wait_for(what: str, check: Callable[[], Any], timeout: float = CONVERGE_SEC
         time.sleep(0.25)
 
 
-def _running_tasks(client: _Client, service: str) -> list[dict[str, Any]]:
+def _running_tasks(client: Client, service: str) -> list[dict[str, Any]]:
     tasks = client.tasks(filters={"service": service, "desired-state": "running"})
     return [t for t in tasks if t["Status"]["State"] == "running"]
 
 
-def _update_done(client: _Client, service: str) -> dict[str, Any] | None:
+def _update_done(client: Client, service: str) -> dict[str, Any] | None:
     """The service once its rolling update has completed (None before)."""
     info = client.inspect_service(service)
     state = (info.get("UpdateStatus") or {}).get("State")
     return info if state in ("completed", None) else None
 
 
-def _removed(client: _Client, path: str, object_id: str) -> bool:
+def _removed(client: Client, path: str, object_id: str) -> bool:
     """Delete an object with a raw call: whether it is gone (it may still be in use for a moment)."""
     return client._delete(client._url(path, object_id)).status_code in (200, 204, 404)
 
 
-def _read_logs(client: _Client, service: str, wanted: bytes) -> bytes:
+def _read_logs(client: Client, service: str, wanted: bytes) -> bytes:
     """Service logs (all of them, not following) until ``wanted`` is in them."""
     def check() -> bytes:
         with client.service_logs(service, stdout=True, stderr=True) as logs:
@@ -145,7 +135,7 @@ def _read_logs(client: _Client, service: str, wanted: bytes) -> bytes:
 
 # -- the swarm and its node ---------------------------------------------------------------------------
 
-def test_inspect_and_update_swarm(swarm: _Client) -> None:
+def test_inspect_and_update_swarm(swarm: Client) -> None:
     info = swarm.inspect_swarm()
     assert info["ID"] and info["Spec"]["Name"] == "default"
     worker_token = info["JoinTokens"]["Worker"]
@@ -161,7 +151,7 @@ def test_inspect_and_update_swarm(swarm: _Client) -> None:
         swarm.update_swarm(info["Version"]["Index"], spec)
 
 
-def test_update_swarm_with_a_built_spec(swarm: _Client) -> None:
+def test_update_swarm_with_a_built_spec(swarm: Client) -> None:
     current = swarm.inspect_swarm()
     raft = current["Spec"]["Raft"]
     spec = swarm.create_swarm_spec(
@@ -185,7 +175,7 @@ def test_update_swarm_with_a_built_spec(swarm: _Client) -> None:
             swarm.create_swarm_spec(external_cas=[ca, ca])
 
 
-def test_already_in_a_swarm(swarm: _Client) -> None:
+def test_already_in_a_swarm(swarm: Client) -> None:
     with pytest.raises(errors.APIError) as info:
         swarm.init_swarm(advertise_addr="127.0.0.1", listen_addr="127.0.0.1:2377")
     assert info.value.status_code == 503
@@ -196,7 +186,7 @@ def test_already_in_a_swarm(swarm: _Client) -> None:
         swarm.leave_swarm()
 
 
-def test_unlock_key_and_autolock(swarm: _Client) -> None:
+def test_unlock_key_and_autolock(swarm: Client) -> None:
     if not _supports(swarm, "GET /swarm/unlockkey"):
         with pytest.raises(errors.InvalidVersion):
             swarm.get_unlock_key()
@@ -225,7 +215,7 @@ def test_unlock_key_and_autolock(swarm: _Client) -> None:
     assert swarm.get_unlock_key() == {"UnlockKey": ""}
 
 
-def test_nodes(swarm: _Client) -> None:
+def test_nodes(swarm: Client) -> None:
     nodes = swarm.nodes()
     assert len(nodes) == 1
     node = nodes[0]
@@ -263,7 +253,7 @@ def test_nodes(swarm: _Client) -> None:
 
 # -- services -----------------------------------------------------------------------------------------
 
-def test_service_scaled_updated_and_rolled_back(swarm: _Client,
+def test_service_scaled_updated_and_rolled_back(swarm: Client,
                                                 make_service: Callable[..., dict[str, Any]]) -> None:
     template = TaskTemplate(_spec(TEST_IMAGE, TICK, env={"STAGE": "one"}),
                             restart_policy=RestartPolicy("any", delay=10**8))
@@ -323,7 +313,7 @@ def test_service_scaled_updated_and_rolled_back(swarm: _Client,
         swarm.remove_service(service["ID"])
 
 
-def test_service_logs(swarm: _Client, make_service: Callable[..., dict[str, Any]]) -> None:
+def test_service_logs(swarm: Client, make_service: Callable[..., dict[str, Any]]) -> None:
     script = "echo out-line; echo err-line >&2; while true; do echo tick; sleep 1; done"
     service = make_service(TaskTemplate(_spec(TEST_IMAGE, ["sh", "-c", script])))
     if not _supports(swarm, "GET /services/{id}/logs"):
@@ -354,7 +344,7 @@ def test_service_logs(swarm: _Client, make_service: Callable[..., dict[str, Any]
         swarm.service_logs("dctest-no-such-service", stdout=True)
 
 
-def test_service_with_tty_logs(swarm: _Client, make_service: Callable[..., dict[str, Any]]) -> None:
+def test_service_with_tty_logs(swarm: Client, make_service: Callable[..., dict[str, Any]]) -> None:
     if not _supports(swarm, "POST /services/create ContainerSpec-TTY"):
         with pytest.raises(errors.InvalidVersion, match="TTY"):
             make_service(TaskTemplate(_spec(TEST_IMAGE, TICK, tty=True)))
@@ -363,7 +353,7 @@ def test_service_with_tty_logs(swarm: _Client, make_service: Callable[..., dict[
     assert b"tick\r\n" in _read_logs(swarm, service["ID"], b"tick")  # a TTY's raw stream
 
 
-def test_service_options_and_errors(swarm: _Client, make_service: Callable[..., dict[str, Any]]) -> None:
+def test_service_options_and_errors(swarm: Client, make_service: Callable[..., dict[str, Any]]) -> None:
     service = make_service(mode="global", endpoint_spec=EndpointSpec(mode="dnsrr"))
     info = swarm.inspect_service(service["ID"])
     assert info["Spec"]["Mode"] == {"Global": {}}
@@ -403,7 +393,7 @@ def test_service_options_and_errors(swarm: _Client, make_service: Callable[..., 
             make_service(job_template, mode=ServiceMode("replicated-job", 2))
 
 
-def test_service_on_an_overlay_network(swarm: _Client, make_service: Callable[..., dict[str, Any]],
+def test_service_on_an_overlay_network(swarm: Client, make_service: Callable[..., dict[str, Any]],
                                        unique_name: Callable[[str], str]) -> None:
     network = swarm.create_network(unique_name("dctest-ov"), driver="overlay", attachable=True)
     try:
@@ -418,7 +408,7 @@ def test_service_on_an_overlay_network(swarm: _Client, make_service: Callable[..
         _wait_for("the network to be removable", lambda: _removed(swarm, "/networks/{0}", network["Id"]))
 
 
-def test_service_image_from_a_registry_with_auth(swarm: _Client, make_service: Callable[..., dict[str, Any]],
+def test_service_image_from_a_registry_with_auth(swarm: Client, make_service: Callable[..., dict[str, Any]],
                                                  unique_name: Callable[[str], str]) -> None:
     """The registry's credentials go along with the spec, so the node can pull the image."""
     registry = env_or_fail("DC_TEST_AUTH_REGISTRY")
@@ -442,7 +432,7 @@ def test_service_image_from_a_registry_with_auth(swarm: _Client, make_service: C
         _forget_references(swarm, repository)
 
 
-def _forget_references(client: _Client, repository: str) -> None:
+def _forget_references(client: Client, repository: str) -> None:
     """Remove the tags and digests of ``repository`` the test image got (the image stays)."""
     info = client._result(client._get(client._url("/images/{0}/json", TEST_IMAGE)), json=True)
     for reference in (info.get("RepoTags") or []) + (info.get("RepoDigests") or []):
@@ -452,7 +442,7 @@ def _forget_references(client: _Client, repository: str) -> None:
 
 # -- secrets and configs ------------------------------------------------------------------------------
 
-def test_secrets(swarm: _Client, unique_name: Callable[[str], str]) -> None:
+def test_secrets(swarm: Client, unique_name: Callable[[str], str]) -> None:
     name = unique_name("dctest-secret")
     if not _supports(swarm, "POST /secrets/create"):
         with pytest.raises(errors.InvalidVersion, match="1.25"):
@@ -481,7 +471,7 @@ def test_secrets(swarm: _Client, unique_name: Callable[[str], str]) -> None:
         swarm.remove_secret(created["ID"])
 
 
-def test_configs(swarm: _Client, unique_name: Callable[[str], str]) -> None:
+def test_configs(swarm: Client, unique_name: Callable[[str], str]) -> None:
     name = unique_name("dctest-config")
     if not _supports(swarm, "POST /configs/create"):
         with pytest.raises(errors.InvalidVersion, match="1.30"):
@@ -512,7 +502,7 @@ def test_configs(swarm: _Client, unique_name: Callable[[str], str]) -> None:
         swarm.remove_config(created["ID"])
 
 
-def test_secret_and_config_mounted_into_a_service(swarm: _Client, make_service: Callable[..., dict[str, Any]],
+def test_secret_and_config_mounted_into_a_service(swarm: Client, make_service: Callable[..., dict[str, Any]],
                                                   unique_name: Callable[[str], str]) -> None:
     if not _supports(swarm, "POST /secrets/create"):
         with pytest.raises(errors.InvalidVersion, match="Secrets"):

@@ -15,12 +15,7 @@ import pytest
 import responses
 
 from docker_client import Client, types, versions
-from docker_client.api.config import ConfigApiMixin
-from docker_client.api.network import NetworkApiMixin
-from docker_client.api.secret import SecretApiMixin
-from docker_client.api.service import ServiceApiMixin, spec_features
-from docker_client.api.swarm import SwarmApiMixin
-from docker_client.api.volume import VolumeApiMixin
+from docker_client.api.service import spec_features
 from docker_client.errors import InvalidArgument, InvalidVersion, NullResource
 from docker_client.types import (
     ConfigReference,
@@ -49,10 +44,6 @@ from docker_client.types import (
 
 BASE = "http://127.0.0.1:2375"
 
-
-class _Client(Client, NetworkApiMixin, VolumeApiMixin, SwarmApiMixin, ServiceApiMixin,  # type: ignore[misc]
-              SecretApiMixin, ConfigApiMixin):
-    """The Client with this module's mixins, until client.py lists them."""
 
 
 def as_json(value: Any) -> Any:
@@ -401,7 +392,7 @@ def test_swarm_spec_refuses_bad_input() -> None:
 
 def test_create_swarm_spec_takes_one_external_ca() -> None:
     ca = SwarmExternalCA("https://ca.example/sign", protocol="cfssl")
-    client = _Client(base_url="tcp://127.0.0.1:2375", version="1.41")
+    client = Client(base_url="tcp://127.0.0.1:2375", version="1.41")
     assert as_json(client.create_swarm_spec(external_ca=ca, name="x")) == {
         "CAConfig": {"ExternalCAs": [CA]}, "Name": "x"}
 
@@ -470,8 +461,8 @@ def mocked() -> Iterator[responses.RequestsMock]:
         yield rsps
 
 
-def _client(version: str = "1.41") -> _Client:
-    return _Client(base_url="tcp://127.0.0.1:2375", version=version)
+def _client(version: str = "1.41") -> Client:
+    return Client(base_url="tcp://127.0.0.1:2375", version=version)
 
 
 def _sent(rsps: responses.RequestsMock) -> tuple[str, Any]:
