@@ -15,6 +15,15 @@ from .tls import TLSConfig
 APIClient = Client
 
 __all__ = [
-    "APIClient", "Client", "TLSConfig", "__version__", "errors", "from_env", "kwargs_from_env",
-    "types", "utils",
+    "APIClient", "Client", "RegistryClient", "TLSConfig", "__version__", "errors", "from_env",
+    "kwargs_from_env", "types", "utils",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The registry client is imported on first use: most users never need it.
+    if name == "RegistryClient":
+        from .registry import RegistryClient
+
+        return RegistryClient
+    raise AttributeError(f"module 'docker_client' has no attribute {name!r}")

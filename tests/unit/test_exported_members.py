@@ -7,7 +7,7 @@ from docker_client import errors
 
 def test_top_level_exports() -> None:
     assert sorted(docker_client.__all__) == sorted([
-        "APIClient", "Client", "TLSConfig", "__version__", "errors", "from_env",
+        "APIClient", "Client", "RegistryClient", "TLSConfig", "__version__", "errors", "from_env",
         "kwargs_from_env", "types", "utils",
     ])
     for name in docker_client.__all__:
@@ -30,3 +30,12 @@ def test_docker_py_exception_names() -> None:
 def test_system_methods_have_docker_py_names() -> None:
     for name in ["ping", "version", "info", "events", "df", "login", "reload_config"]:
         assert callable(getattr(docker_client.Client, name)), name
+
+
+def test_registry_client_is_loaded_on_first_use() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, docker_client; assert 'docker_client.registry' not in sys.modules; "
+            "from docker_client import RegistryClient; assert RegistryClient.__module__ == 'docker_client.registry'")
+    subprocess.run([sys.executable, "-c", code], check=True)
