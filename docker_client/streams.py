@@ -698,6 +698,9 @@ _NOTHING_NOW = (*_WOULD_BLOCK, socket.timeout)
 _WRITER_STOP_SECONDS = 5.0
 
 _demux_frames = demux
+#: poll() where there is one: no descriptor of its own per wait (as epoll has), and a socket
+#: closed meanwhile is reported rather than waited on forever.
+_Selector: type[selectors.BaseSelector] = getattr(selectors, "PollSelector", selectors.SelectSelector)
 
 
 class Output(NamedTuple):
@@ -834,7 +837,7 @@ class HijackedSocket:
         """
         if self.pending():
             return True
-        with selectors.DefaultSelector() as selector:
+        with _Selector() as selector:
             selector.register(self.socket, selectors.EVENT_READ)
             return bool(selector.select(timeout))
 
@@ -925,6 +928,14 @@ class HijackedSocket:
     def setblocking(self, flag: bool) -> None:
         self.socket.setblocking(flag)
 
+    def interrupt(self) -> None:
+        """Shut the connection down without closing it: a read blocked in another thread returns
+        the end of the stream, and that thread can then close it."""
+        try:
+            self.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
     def close(self) -> None:
         """Release the connection; safe to call again, and from another thread (a read blocked
         there returns the end of the stream)."""
@@ -933,10 +944,7 @@ class HijackedSocket:
                 return
             self._closed = True
         self._buffered = b""
-        try:
-            self.shutdown(socket.SHUT_RDWR)  # wakes a read blocked in another thread
-        except OSError:
-            pass
+        self.interrupt()  # wakes a read blocked in another thread
         try:
             self._response.close()
         finally:
@@ -1178,6 +1186,10 @@ class Duplex:
         self._stdin_closed = False
         self._get_exit_code = get_exit_code
         self._exit_code: int | None = None
+        # close() from another thread while this one reads only interrupts the connection; the
+        # reading thread closes it when it is done, so that no descriptor is closed under a wait.
+        self._reading = False
+        self._closing = False
         sock.settimeout(None)  # read timeouts are waits in read(), not the socket's
 
     @property
@@ -1187,7 +1199,7 @@ class Duplex:
 
     @property
     def closed(self) -> bool:
-        return self._sock.closed
+        return self._closing or self._sock.closed
 
     @property
     def stdin_closed(self) -> bool:
@@ -1255,13 +1267,17 @@ class Duplex:
             StreamParseError: a malformed frame, or an error the daemon sent in the stream.
         """
         deadline = _deadline(timeout)
-        while not self._items:
-            if self._failure is not None:
-                raise self._failure
-            if self._ended:
-                return None
-            self._receive(deadline, timeout)
-        return self._items.popleft()
+        self._reading = True
+        try:
+            while not self._items:
+                if self._failure is not None:
+                    raise self._failure
+                if self._ended:
+                    return None
+                self._receive(deadline, timeout)
+            return self._items.popleft()
+        finally:
+            self._done_reading()
 
     def __iter__(self) -> Iterator[Output]:
         while True:
@@ -1281,8 +1297,12 @@ class Duplex:
             StreamInterrupted, StreamParseError: as :meth:`read`.
         """
         deadline = _deadline(timeout)
-        while not self._ended and not self._sock.closed:
-            self._receive(deadline, timeout)
+        self._reading = True
+        try:
+            while not self._ended:
+                self._receive(deadline, timeout)
+        finally:
+            self._done_reading()
         return self._take_output()
 
     def communicate(self, input: Any = b"", timeout: float | None = None) -> tuple[bytes, bytes]:
@@ -1310,10 +1330,16 @@ class Duplex:
         if self._stdin_closed and view.nbytes:
             raise InvalidArgument(f"the stdin of {self.name} is closed")
         deadline = _deadline(timeout)
-        if isinstance(self._sock.socket, socket.socket):  # ssl.SSLSocket too
-            self._exchange_selecting(view, deadline, timeout)
-        else:
-            self._exchange_threaded(view, deadline, timeout)
+        self._reading = True
+        try:
+            if self.closed:
+                self._ended = True
+            elif isinstance(self._sock.socket, socket.socket):  # ssl.SSLSocket too
+                self._exchange_selecting(view, deadline, timeout)
+            else:
+                self._exchange_threaded(view, deadline, timeout)
+        finally:
+            self._done_reading()
         return self._take_output()
 
     def wait(self, timeout: float | None = None) -> int:
@@ -1335,15 +1361,24 @@ class Duplex:
         if self._get_exit_code is None:
             raise DockerException(f"the exit code of {self.name} is not known to this duplex")
         deadline = _deadline(timeout)
-        while not self._ended and not self._sock.closed:
-            self._receive(deadline, timeout)
+        self._reading = True
+        try:
+            while not self._ended:
+                self._receive(deadline, timeout)
+        finally:
+            self._done_reading()
         self._items.clear()
         self._exit_code = self._get_exit_code(_remaining(deadline))
         return self._exit_code
 
     def close(self) -> None:
-        """Release the connection; safe to call again, and from another thread."""
-        self._sock.close()
+        """Release the connection; safe to call again, and from another thread (where a read
+        is blocked, it returns the end of the output)."""
+        self._closing = True
+        if self._reading:
+            self._sock.interrupt()  # the reading thread closes it
+        else:
+            self._sock.close()
 
     def __enter__(self) -> Duplex:
         return self
@@ -1352,31 +1387,28 @@ class Duplex:
         self.close()
 
     def __repr__(self) -> str:
-        state = "closed" if self._sock.closed else "ended" if self._ended else "open"
+        state = "closed" if self.closed else "ended" if self._ended else "open"
         return f"<Duplex {state}: {self.name}{' (tty)' if self.tty else ''}>"
 
     # -- the machinery --
 
+    def _done_reading(self) -> None:
+        self._reading = False
+        if self._closing:  # close() came from another thread meanwhile
+            self._sock.close()
+
     def _receive(self, deadline: float | None, timeout: float | None) -> None:
         """Read once from the connection (waiting until ``deadline``) and decode what came."""
         sock = self._sock
-        if sock.closed:
+        if self.closed:
             self._ended = True
             return
-        if not sock.pending():
-            try:
-                ready = sock.wait_readable(_remaining(deadline))
-            except (OSError, ValueError):
-                if sock.closed:  # closed by another thread
-                    self._ended = True
-                    return
-                raise
-            if not ready:
-                raise DockerTimeout(f"no output from {self.name} within {timeout} seconds")
+        if not sock.pending() and not sock.wait_readable(_remaining(deadline)):
+            raise DockerTimeout(f"no output from {self.name} within {timeout} seconds")
         try:
             data = sock.recv(HIJACK_READ_SIZE)
         except Exception:
-            if sock.closed:
+            if self.closed:  # closed by another thread: the end
                 self._ended = True
                 return
             _raise_mid_stream(sock.where)
@@ -1389,13 +1421,16 @@ class Duplex:
         except _WOULD_BLOCK:
             return
         except Exception:
+            if self.closed:  # closed by another thread: the end
+                self._ended = True
+                return
             _raise_mid_stream(self._sock.where)
         self._take(data)
 
     def _take(self, data: bytes) -> None:
         if not data:
             self._ended = True
-            if self._decoder is not None:
+            if self._decoder is not None and not self._closing:  # not cut short by close()
                 try:
                     self._decoder.end()
                 except DockerException as exc:
@@ -1427,14 +1462,14 @@ class Duplex:
         writing = not self._stdin_closed
         sock.setblocking(False)
         try:
-            with selectors.DefaultSelector() as selector:
+            with _Selector() as selector:
                 selector.register(sock, selectors.EVENT_READ | (selectors.EVENT_WRITE if writing else 0))
                 while True:
                     if writing and not view.nbytes:
                         self.close_stdin()
                         writing = False
                         selector.modify(sock, selectors.EVENT_READ)
-                    if self._ended:
+                    if self._ended or self._closing:
                         return
                     if hijacked.pending():
                         self._receive_now()
@@ -1470,7 +1505,7 @@ class Duplex:
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the daemon takes no more input: drop the rest
             except BaseException as exc:  # noqa: B036 - handed to the reading thread
-                if not self._sock.closed:
+                if not self.closed:
                     failures.append(exc)
             finally:
                 self.close_stdin()
@@ -1480,7 +1515,7 @@ class Duplex:
             writer = threading.Thread(target=send_input, name="docker_client-stdin", daemon=True)
             writer.start()
         # On an error or a timeout the writer may go on sending: closing the duplex stops it.
-        while not self._ended and not self._sock.closed:
+        while not self._ended:
             self._receive(deadline, timeout)
         if writer is not None:
             writer.join(0.1)

@@ -282,10 +282,12 @@ def _websocket_api_error(exc: Any, url: str) -> APIError:
     """The :class:`APIError` for a refused WebSocket handshake, as for any other answer."""
     response = requests.Response()
     response.status_code = int(exc.status_code)
-    response.reason = exc.status_message or ""
+    # websocket-client before 1.8 has no status_message; before 1.1 no resp_body
+    response.reason = getattr(exc, "status_message", None) or ""
     response.url = url
-    response.headers.update(exc.resp_headers or {})
-    response.raw = io.BytesIO(exc.resp_body or b"")
+    response.headers.update(getattr(exc, "resp_headers", None) or {})
+    body = getattr(exc, "resp_body", None) or b""
+    response.raw = io.BytesIO(body.encode() if isinstance(body, str) else body)
     return create_api_error_from_response(response)
 
 

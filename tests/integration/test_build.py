@@ -26,13 +26,10 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 import pytest
 import responses
 
-import docker_client
-from docker_client import errors, versions
-from docker_client.api.build import BuildApiMixin
-from docker_client.api.image import ImageApiMixin
+from docker_client import Client, errors, versions
 from docker_client.build_context import prepare_context
 
-from ..conftest import API_VERSION, TEST_IMAGE
+from ..conftest import TEST_IMAGE
 from ..unit.test_build_context import GOLDEN_CASES, make_tree
 from .conftest import env_or_fail
 
@@ -40,18 +37,8 @@ DOCKER_CLI = shutil.which("docker") or "/usr/local/bin/docker"
 FROM = f"FROM {TEST_IMAGE}\n"
 
 
-class _Client(docker_client.Client, ImageApiMixin, BuildApiMixin):  # type: ignore[misc]
-    """The Client with the image and build mixins (until client.py lists them)."""
-
-
 @pytest.fixture
-def client(daemon: str) -> Iterator[_Client]:
-    with _Client(base_url=daemon, version=API_VERSION) as c:
-        yield c
-
-
-@pytest.fixture
-def images(client: _Client, unique_name: Callable[[str], str]) -> Iterator[Callable[[], str]]:
+def images(client: Client, unique_name: Callable[[str], str]) -> Iterator[Callable[[], str]]:
     """Fresh image names (``dctest-build-xxx:latest``); every one is removed afterwards."""
     made: List[str] = []
 
@@ -71,7 +58,7 @@ def cli() -> str:
     return DOCKER_CLI
 
 
-def build_ok(client: _Client, **kwargs: Any) -> List[Dict[str, Any]]:
+def build_ok(client: Client, **kwargs: Any) -> List[Dict[str, Any]]:
     """Build, returning the decoded output; fail with the log if the build reported an error."""
     output = list(client.build(decode=True, **kwargs))
     errors_seen = [item for item in output if "error" in item or "errorDetail" in item]
@@ -79,7 +66,7 @@ def build_ok(client: _Client, **kwargs: Any) -> List[Dict[str, Any]]:
     return output
 
 
-def ctx_listing(client: _Client, image: str, path: str = "/ctx") -> List[Tuple[Any, ...]]:
+def ctx_listing(client: Client, image: str, path: str = "/ctx") -> List[Tuple[Any, ...]]:
     """(name, type, mode, uid, gid, link target, size, sha256) of everything under ``path``."""
     created = client._result(client._post_json(client._url("/containers/create"),
                                                data={"Image": image, "Cmd": ["true"]}), json=True)
@@ -242,7 +229,7 @@ def test_dockerfile_in_subdirectory_bytes_are_the_clis(cli_context_of: Callable[
 # -- golden: the files COPY sees, CLI vs build(path=...) ---------------------------------------
 
 
-def _compare_with_cli(client: _Client, cli: str, daemon: str, images: Callable[[], str], root: Path,
+def _compare_with_cli(client: Client, cli: str, daemon: str, images: Callable[[], str], root: Path,
                       dockerfile: Optional[str] = None) -> List[Tuple[Any, ...]]:
     theirs, ours = images(), images()
     cli_build(cli, daemon, root, theirs, *(["-f", str(root / dockerfile)] if dockerfile else []))
@@ -252,7 +239,7 @@ def _compare_with_cli(client: _Client, cli: str, daemon: str, images: Callable[[
     return listing
 
 
-def test_image_files_match_the_cli(client: _Client, cli: str, daemon: str, images: Callable[[], str],
+def test_image_files_match_the_cli(client: Client, cli: str, daemon: str, images: Callable[[], str],
                                    tmp_path: Path) -> None:
     root = tricky_tree(tmp_path / "ctx")
     (root / "Dockerfile").write_text(FROM + "COPY . /ctx\n")
@@ -269,7 +256,7 @@ def test_image_files_match_the_cli(client: _Client, cli: str, daemon: str, image
 
 
 def test_image_files_match_the_cli_with_dockerfile_in_subdir(
-        client: _Client, cli: str, daemon: str, images: Callable[[], str], tmp_path: Path) -> None:
+        client: Client, cli: str, daemon: str, images: Callable[[], str], tmp_path: Path) -> None:
     root = tricky_tree(tmp_path / "ctx")
     (root / "build").mkdir()
     (root / "build" / "Dockerfile.ci").write_text(FROM + "COPY . /ctx\n")
@@ -281,7 +268,7 @@ def test_image_files_match_the_cli_with_dockerfile_in_subdir(
 
 
 def test_image_files_match_the_cli_when_dockerfile_and_dockerignore_are_ignored(
-        client: _Client, cli: str, daemon: str, images: Callable[[], str], tmp_path: Path) -> None:
+        client: Client, cli: str, daemon: str, images: Callable[[], str], tmp_path: Path) -> None:
     root = make_tree(tmp_path / "ctx", ["a.md", "b.txt", "sub/", "sub/c.md"])
     (root / "Dockerfile").write_text(FROM + "COPY . /ctx\n")
     (root / ".dockerignore").write_text("Dockerfile\n.dockerignore\n**/*.md\n")
@@ -292,7 +279,7 @@ def test_image_files_match_the_cli_when_dockerfile_and_dockerignore_are_ignored(
 # -- build's arguments -------------------------------------------------------------------------
 
 
-def test_build_output_bytes_or_dicts(client: _Client, images: Callable[[], str], tmp_path: Path) -> None:
+def test_build_output_bytes_or_dicts(client: Client, images: Callable[[], str], tmp_path: Path) -> None:
     root = make_tree(tmp_path / "ctx", ["f"])
     (root / "Dockerfile").write_text(FROM + "COPY f /f\n")
     tag = images()
@@ -305,7 +292,7 @@ def test_build_output_bytes_or_dicts(client: _Client, images: Callable[[], str],
     assert client.inspect_image(tag)["Id"]
 
 
-def test_build_error_is_an_item_of_the_stream(client: _Client, tmp_path: Path) -> None:
+def test_build_error_is_an_item_of_the_stream(client: Client, tmp_path: Path) -> None:
     root = tmp_path / "ctx"
     root.mkdir()
     (root / "Dockerfile").write_text(FROM + "RUN exit 3\n")
@@ -313,7 +300,7 @@ def test_build_error_is_an_item_of_the_stream(client: _Client, tmp_path: Path) -
     assert "returned a non-zero code: 3" in output[-1]["errorDetail"]["message"]
 
 
-def test_quiet_labels_and_buildargs(client: _Client, images: Callable[[], str], tmp_path: Path) -> None:
+def test_quiet_labels_and_buildargs(client: Client, images: Callable[[], str], tmp_path: Path) -> None:
     root = tmp_path / "ctx"
     root.mkdir()
     (root / "Dockerfile").write_text(FROM + "ARG GREETING\nRUN test \"$GREETING\" = hello\n")
@@ -325,7 +312,7 @@ def test_quiet_labels_and_buildargs(client: _Client, images: Callable[[], str], 
     assert image["Config"]["Labels"] == {"dctest": "yes"}
 
 
-def test_fileobj_is_the_dockerfile(client: _Client, images: Callable[[], str]) -> None:
+def test_fileobj_is_the_dockerfile(client: Client, images: Callable[[], str]) -> None:
     first, second = images(), images()
     build_ok(client, fileobj=io.BytesIO((FROM + "LABEL from=bytes\n").encode()), tag=first)
     assert client.inspect_image(first)["Config"]["Labels"] == {"from": "bytes"}
@@ -343,7 +330,7 @@ def _context_tar(files: Dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def test_custom_context(client: _Client, images: Callable[[], str]) -> None:
+def test_custom_context(client: Client, images: Callable[[], str]) -> None:
     context = _context_tar({"Dockerfile": (FROM + "COPY data /data\n").encode(), "data": b"payload"})
     tag = images()
     build_ok(client, fileobj=io.BytesIO(context), custom_context=True, tag=tag)
@@ -355,7 +342,7 @@ def test_custom_context(client: _Client, images: Callable[[], str]) -> None:
         client.build(custom_context=True, path=".")
 
 
-def test_gzip_context(client: _Client, images: Callable[[], str], tmp_path: Path) -> None:
+def test_gzip_context(client: Client, images: Callable[[], str], tmp_path: Path) -> None:
     root = make_tree(tmp_path / "ctx", ["a", "b/", "b/c"])
     (root / "Dockerfile").write_text(FROM + "COPY . /ctx\n")
     tag = images()
@@ -396,7 +383,7 @@ def serve() -> Iterator[Callable[[bytes], str]]:
         server.server_close()
 
 
-def test_remote_context(client: _Client, images: Callable[[], str], serve: Callable[[bytes], str]) -> None:
+def test_remote_context(client: Client, images: Callable[[], str], serve: Callable[[bytes], str]) -> None:
     url = serve(_context_tar({"Dockerfile": (FROM + "LABEL remote=yes\n").encode()}))
     tag = images()
     build_ok(client, path=url, tag=tag)
@@ -408,7 +395,7 @@ class _Stdin:
         self.buffer = io.BytesIO(data)
 
 
-def test_path_dash_reads_stdin(client: _Client, images: Callable[[], str],
+def test_path_dash_reads_stdin(client: Client, images: Callable[[], str],
                                monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = images(), images()
     monkeypatch.setattr(sys, "stdin", _Stdin((FROM + "LABEL stdin=dockerfile\n").encode()))
@@ -420,7 +407,7 @@ def test_path_dash_reads_stdin(client: _Client, images: Callable[[], str],
     assert client.inspect_image(second)["Config"]["Labels"] == {"stdin": "tar"}
 
 
-def test_dockerfile_outside_the_context(client: _Client, images: Callable[[], str], tmp_path: Path) -> None:
+def test_dockerfile_outside_the_context(client: Client, images: Callable[[], str], tmp_path: Path) -> None:
     root = make_tree(tmp_path / "ctx", ["a"])
     (tmp_path / "Dockerfile.outside").write_text(FROM + "COPY . /ctx\n")
     tag = images()
@@ -428,7 +415,7 @@ def test_dockerfile_outside_the_context(client: _Client, images: Callable[[], st
     assert [e[0] for e in ctx_listing(client, tag)] == ["ctx", "ctx/a"]
 
 
-def test_refused_arguments_send_nothing(client: _Client, tmp_path: Path,
+def test_refused_arguments_send_nothing(client: Client, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     def no_request(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("a request was sent")
@@ -449,7 +436,7 @@ def test_refused_arguments_send_nothing(client: _Client, tmp_path: Path,
         client.build(path=str(tmp_path))
 
 
-def test_unreadable_context_file_is_reported_as_such(client: _Client, tmp_path: Path,
+def test_unreadable_context_file_is_reported_as_such(client: Client, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_tree(tmp_path / "ctx", ["Dockerfile", "secret"])
     real_open = os.open
@@ -465,7 +452,7 @@ def test_unreadable_context_file_is_reported_as_such(client: _Client, tmp_path: 
     assert not isinstance(info.value, errors.DockerConnectionError)
 
 
-def test_version_gated_arguments(client: _Client, images: Callable[[], str], tmp_path: Path) -> None:
+def test_version_gated_arguments(client: Client, images: Callable[[], str], tmp_path: Path) -> None:
     version = client.api_version
     gated = {"target": ("POST /build target", "first"),
              "extra_hosts": ("POST /build extrahosts", {"dctest-host": "10.1.2.3"}),
@@ -497,7 +484,7 @@ def test_version_gated_arguments(client: _Client, images: Callable[[], str], tmp
             client._delete(client._url("/images/{0}", line[6:].strip())).close()
 
 
-def test_registry_credentials_are_sent_to_the_build(client: _Client, images: Callable[[], str],
+def test_registry_credentials_are_sent_to_the_build(client: Client, images: Callable[[], str],
                                                     unique_name: Callable[[str], str],
                                                     tmp_path: Path) -> None:
     registry = env_or_fail("DC_TEST_AUTH_REGISTRY")
@@ -525,7 +512,7 @@ def test_registry_credentials_are_sent_to_the_build(client: _Client, images: Cal
     assert client.inspect_image(tag)["Config"]["Labels"] == {"pulled": "yes"}
 
 
-def test_prune_builds(client: _Client) -> None:
+def test_prune_builds(client: Client) -> None:
     version = client.api_version
     if not versions.supports("POST /build/prune", version):
         with pytest.raises(errors.InvalidVersion):
@@ -542,7 +529,7 @@ def test_prune_builds(client: _Client) -> None:
 
 
 def test_prune_builds_sends_reserved_space_from_1_48() -> None:
-    with _Client(base_url="tcp://127.0.0.1:9", version="1.48") as c, \
+    with Client(base_url="tcp://127.0.0.1:9", version="1.48") as c, \
             responses.RequestsMock() as mocked:
         mocked.add(responses.POST, "http://127.0.0.1:9/v1.48/build/prune",
                    json={"CachesDeleted": [], "SpaceReclaimed": 0})

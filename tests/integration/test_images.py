@@ -21,10 +21,8 @@ from typing import Any, Callable, Dict, Iterator, List
 import pytest
 import responses
 
-import docker_client
-from docker_client import errors, versions
-from docker_client.api.build import BuildApiMixin
-from docker_client.api.image import ImageApiMixin, check_reference, parse_repository_tag, platform_json
+from docker_client import Client, errors, versions
+from docker_client.api.image import check_reference, parse_repository_tag, platform_json
 
 from ..conftest import API_VERSION, DAEMON_HOST, TEST_IMAGE
 from .conftest import env_or_fail
@@ -33,23 +31,13 @@ BIG_MB = 300
 MEMORY_LIMIT_KB = 64 * 1024
 
 
-class _Client(docker_client.Client, ImageApiMixin, BuildApiMixin):  # type: ignore[misc]
-    """The Client with the image and build mixins (until client.py lists them)."""
-
-
 @pytest.fixture
-def client(daemon: str) -> Iterator[_Client]:
-    with _Client(base_url=daemon, version=API_VERSION) as c:
-        yield c
-
-
-@pytest.fixture
-def fresh_client(daemon: str) -> Iterator[Callable[[], _Client]]:
+def fresh_client(daemon: str) -> Iterator[Callable[[], Client]]:
     """Another client (its own credentials), closed afterwards."""
-    made: List[_Client] = []
+    made: List[Client] = []
 
-    def make() -> _Client:
-        made.append(_Client(base_url=daemon, version=API_VERSION))
+    def make() -> Client:
+        made.append(Client(base_url=daemon, version=API_VERSION))
         return made[-1]
 
     yield make
@@ -58,7 +46,7 @@ def fresh_client(daemon: str) -> Iterator[Callable[[], _Client]]:
 
 
 @pytest.fixture
-def names(client: _Client, unique_name: Callable[[str], str]) -> Iterator[Callable[[str], str]]:
+def names(client: Client, unique_name: Callable[[str], str]) -> Iterator[Callable[[str], str]]:
     """``names(registry)``: a fresh repository (``registry/dctest-img-xxx``, or local with "");
     every tag of it is removed from the daemon afterwards."""
     made: List[str] = []
@@ -78,14 +66,14 @@ def maxrss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def no_requests(monkeypatch: pytest.MonkeyPatch, client: _Client) -> None:
+def no_requests(monkeypatch: pytest.MonkeyPatch, client: Client) -> None:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("a request was sent")
 
     monkeypatch.setattr(client, "request", refuse)
 
 
-def sent_headers(client: _Client) -> List[Dict[str, str]]:
+def sent_headers(client: Client) -> List[Dict[str, str]]:
     """The headers of every request the client sends from now on."""
     seen: List[Dict[str, str]] = []
     client.hooks["response"].append(lambda r, *a, **k: seen.append(dict(r.request.headers)))
@@ -95,7 +83,7 @@ def sent_headers(client: _Client) -> List[Dict[str, str]]:
 # -- listing and inspecting --------------------------------------------------------------------
 
 
-def test_images(client: _Client) -> None:
+def test_images(client: Client) -> None:
     listed = client.images()
     assert any(TEST_IMAGE in (image.get("RepoTags") or []) for image in listed)
     ids = client.images(quiet=True)
@@ -106,7 +94,7 @@ def test_images(client: _Client) -> None:
     assert len(client.images(all=True)) >= len(listed)
 
 
-def test_inspect_and_history(client: _Client) -> None:
+def test_inspect_and_history(client: Client) -> None:
     image = client.inspect_image(TEST_IMAGE)
     assert TEST_IMAGE in image["RepoTags"]
     assert client.inspect_image(image["Id"])["Id"] == image["Id"]
@@ -114,7 +102,7 @@ def test_inspect_and_history(client: _Client) -> None:
     assert history and history[0]["Id"] == image["Id"]
 
 
-def test_unknown_image_is_image_not_found(client: _Client) -> None:
+def test_unknown_image_is_image_not_found(client: Client) -> None:
     for call in (client.inspect_image, client.history, client.remove_image):
         with pytest.raises(errors.ImageNotFound, match="dctest/no-such-image"):
             call("dctest/no-such-image:nope")
@@ -124,7 +112,7 @@ def test_unknown_image_is_image_not_found(client: _Client) -> None:
         client.get_image("dctest/no-such-image:nope")
 
 
-def test_tag_and_remove(client: _Client, names: Callable[[str], str]) -> None:
+def test_tag_and_remove(client: Client, names: Callable[[str], str]) -> None:
     repository = names("")
     assert client.tag(TEST_IMAGE, repository, "v1") is True
     assert client.tag(TEST_IMAGE, f"{repository}:v2") is True
@@ -148,8 +136,8 @@ def test_tag_and_remove(client: _Client, names: Callable[[str], str]) -> None:
     lambda c: c.import_image_from_data(b"", repository="Bad"),
 ], ids=["tag-upper", "tag-space", "pull-upper", "pull-scheme", "pull-colons", "pull-tag", "pull-id",
         "pull-long", "push-upper", "push-digest", "import"])
-def test_invalid_repository_is_refused_before_sending(client: _Client, monkeypatch: pytest.MonkeyPatch,
-                                                      call: Callable[[_Client], Any]) -> None:
+def test_invalid_repository_is_refused_before_sending(client: Client, monkeypatch: pytest.MonkeyPatch,
+                                                      call: Callable[[Client], Any]) -> None:
     no_requests(monkeypatch, client)
     with pytest.raises(errors.InvalidRepository):
         call(client)
@@ -172,12 +160,12 @@ def test_parse_repository_tag() -> None:
     assert parse_repository_tag("app@sha256:abc") == ("app", "sha256:abc")
 
 
-def test_search_needs_the_internet(client: _Client) -> None:
+def test_search_needs_the_internet(client: Client) -> None:
     with pytest.raises(errors.APIError):  # the daemon cannot reach Docker Hub here
         client.search("busybox", limit=1)
 
 
-def test_prune_images(client: _Client) -> None:
+def test_prune_images(client: Client) -> None:
     if not versions.supports("POST /images/prune", client.api_version):
         with pytest.raises(errors.InvalidVersion, match="POST /images/prune"):
             client.prune_images()
@@ -189,7 +177,7 @@ def test_prune_images(client: _Client) -> None:
 # -- pull and push ----------------------------------------------------------------------------
 
 
-def test_push_and_pull_plain_registry(client: _Client, names: Callable[[str], str]) -> None:
+def test_push_and_pull_plain_registry(client: Client, names: Callable[[str], str]) -> None:
     repository = names(env_or_fail("DC_TEST_REGISTRY"))
     client.tag(TEST_IMAGE, repository, "v1")
     with client.push(repository, "v1", stream=True, decode=True) as progress:
@@ -216,7 +204,7 @@ def test_push_and_pull_plain_registry(client: _Client, names: Callable[[str], st
             client.inspect_distribution(f"{repository}:v1")
 
 
-def test_pull_unknown_image_or_tag_is_image_not_found(client: _Client, names: Callable[[str], str]) -> None:
+def test_pull_unknown_image_or_tag_is_image_not_found(client: Client, names: Callable[[str], str]) -> None:
     repository = names(env_or_fail("DC_TEST_REGISTRY"))
     for stream in (False, True):
         with pytest.raises(errors.ImageNotFound, match=repository):
@@ -227,7 +215,7 @@ def test_pull_unknown_image_or_tag_is_image_not_found(client: _Client, names: Ca
         client.pull(repository, "other")
 
 
-def test_push_of_an_image_not_here_is_image_not_found(client: _Client, names: Callable[[str], str]) -> None:
+def test_push_of_an_image_not_here_is_image_not_found(client: Client, names: Callable[[str], str]) -> None:
     # The daemon answers 200 and reports the error inside the stream: raised either way.
     repository = names(env_or_fail("DC_TEST_REGISTRY"))
     with pytest.raises(errors.ImageNotFound, match="does not exist locally"):
@@ -236,7 +224,7 @@ def test_push_of_an_image_not_here_is_image_not_found(client: _Client, names: Ca
         client.push(repository, "v1", stream=True, decode=True)
 
 
-def test_auth_registry(client: _Client, fresh_client: Callable[[], _Client],
+def test_auth_registry(client: Client, fresh_client: Callable[[], Client],
                        names: Callable[[str], str]) -> None:
     registry = env_or_fail("DC_TEST_AUTH_REGISTRY")
     user, password = env_or_fail("DC_TEST_REGISTRY_USER"), env_or_fail("DC_TEST_REGISTRY_PASSWORD")
@@ -272,7 +260,7 @@ def test_auth_registry(client: _Client, fresh_client: Callable[[], _Client],
 # -- save and load ----------------------------------------------------------------------------
 
 
-def test_save_and_load_small(client: _Client, names: Callable[[str], str], tmp_path: Path) -> None:
+def test_save_and_load_small(client: Client, names: Callable[[str], str], tmp_path: Path) -> None:
     first, second = names(""), names("")
     client.tag(TEST_IMAGE, first, "v1")
     client.tag(TEST_IMAGE, second, "v2")
@@ -295,7 +283,7 @@ def test_save_and_load_small(client: _Client, names: Callable[[str], str], tmp_p
         b"".join(client.save_images([f"{first}:v1", "dctest/no-such-image:x"]))
 
 
-def test_load_errors(client: _Client) -> None:
+def test_load_errors(client: Client) -> None:
     with pytest.raises(errors.ImageLoadError, match="unexpected EOF"):
         client.load_image(b"not a tarball", stream=False)
     items = list(client.load_image(b"not a tarball"))
@@ -309,12 +297,12 @@ def big_image(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, An
                              "dir": tmp_path_factory.mktemp("big-image")}
     yield state
     if state.get("built"):
-        with _Client(base_url=DAEMON_HOST, version=API_VERSION) as c:
+        with Client(base_url=DAEMON_HOST, version=API_VERSION) as c:
             c._delete(c._url("/images/{0}", state["tag"]), params={"force": 1}).close()
 
 
 @pytest.fixture
-def big_tarball(client: _Client, big_image: Dict[str, Any]) -> Dict[str, Any]:
+def big_tarball(client: Client, big_image: Dict[str, Any]) -> Dict[str, Any]:
     if "tarball" not in big_image:
         root: Path = big_image["dir"]
         (root / "Dockerfile").write_text(
@@ -341,7 +329,7 @@ def test_save_of_a_big_image_is_streamed(big_tarball: Dict[str, Any],
     assert big_tarball["save_growth_kb"] < MEMORY_LIMIT_KB
 
 
-def _load_measured(client: _Client, tag: str, data: Any, capsys: pytest.CaptureFixture[str]) -> int:
+def _load_measured(client: Client, tag: str, data: Any, capsys: pytest.CaptureFixture[str]) -> int:
     client.remove_image(tag, force=True)
     before = maxrss_kb()
     output = client.load_image(data, stream=False)
@@ -352,14 +340,14 @@ def _load_measured(client: _Client, tag: str, data: Any, capsys: pytest.CaptureF
     return growth
 
 
-def test_load_of_a_big_image_from_a_file_is_streamed(client: _Client, big_tarball: Dict[str, Any],
+def test_load_of_a_big_image_from_a_file_is_streamed(client: Client, big_tarball: Dict[str, Any],
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     with open(big_tarball["tarball"], "rb") as f:
         growth = _load_measured(client, big_tarball["tag"], f, capsys)
     assert growth < MEMORY_LIMIT_KB, f"ru_maxrss grew by {growth} KiB"
 
 
-def test_load_of_a_big_image_from_a_generator_is_streamed(client: _Client, big_tarball: Dict[str, Any],
+def test_load_of_a_big_image_from_a_generator_is_streamed(client: Client, big_tarball: Dict[str, Any],
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     def chunks() -> Iterator[bytes]:
         with open(big_tarball["tarball"], "rb") as f:
@@ -398,7 +386,7 @@ class _Served(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_import(client: _Client, names: Callable[[str], str], tmp_path: Path) -> None:
+def test_import(client: Client, names: Callable[[str], str], tmp_path: Path) -> None:
     data = _rootfs_tar()
     repository = names("")
     output = client.import_image_from_data(data, repository=repository, tag="data",
@@ -452,7 +440,7 @@ def _query(call: Any) -> List[str]:
 def test_platform_selection_on_new_apis(mocked: responses.RequestsMock) -> None:
     arm = platform_json("linux/arm64/v8")
     assert json.loads(arm) == {"os": "linux", "architecture": "arm64", "variant": "v8"}
-    with _Client(base_url="tcp://127.0.0.1:9", version="1.56") as c:
+    with Client(base_url="tcp://127.0.0.1:9", version="1.56") as c:
         mocked.add(responses.GET, f"{MOCK}/v1.56/images/img/json", json={"Id": "x"})
         mocked.add(responses.GET, f"{MOCK}/v1.56/images/img/history", json=[])
         mocked.add(responses.GET, f"{MOCK}/v1.56/images/img/get", body=b"tar")
@@ -503,16 +491,16 @@ def test_platform_selection_on_new_apis(mocked: responses.RequestsMock) -> None:
     (lambda c: c.image_attestations("img"), "GET /images/{name}/attestations"),
     (lambda c: c.push("127.0.0.1:5000/img", platform="linux/amd64"), "POST /images/{name}/push platform"),
 ])
-def test_too_new_for_1_41(monkeypatch: pytest.MonkeyPatch, call: Callable[[_Client], Any],
+def test_too_new_for_1_41(monkeypatch: pytest.MonkeyPatch, call: Callable[[Client], Any],
                           feature: str) -> None:
-    with _Client(base_url="tcp://127.0.0.1:9", version="1.41") as c:
+    with Client(base_url="tcp://127.0.0.1:9", version="1.41") as c:
         no_requests(monkeypatch, c)
         with pytest.raises(errors.InvalidVersion, match=feature.replace("{", r"\{").replace("}", r"\}")):
             call(c)
 
 
 def test_several_platforms_need_1_52(monkeypatch: pytest.MonkeyPatch) -> None:
-    with _Client(base_url="tcp://127.0.0.1:9", version="1.51") as c:
+    with Client(base_url="tcp://127.0.0.1:9", version="1.51") as c:
         no_requests(monkeypatch, c)
         with pytest.raises(errors.InvalidVersion, match="platform-multiple"):
             c.get_image("img", platform=["linux/amd64", "linux/arm64"])
@@ -521,11 +509,11 @@ def test_several_platforms_need_1_52(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_search_results(mocked: responses.RequestsMock) -> None:
     found = [{"name": "busybox", "star_count": 3, "is_official": True, "description": ""}]
     mocked.add(responses.GET, f"{MOCK}/v1.41/images/search", json=found)
-    with _Client(base_url="tcp://127.0.0.1:9", version="1.41") as c:
+    with Client(base_url="tcp://127.0.0.1:9", version="1.41") as c:
         assert c.search("busybox", limit=5, filters={"is-official": True}) == found
     assert _query(mocked.calls[0]) == ['filters={"is-official": ["true"]}', "limit=5", "term=busybox"]
 
 
 def test_load_image_refuses_text() -> None:
-    with _Client(base_url="tcp://127.0.0.1:9", version="1.41") as c, pytest.raises(errors.InvalidArgument):
+    with Client(base_url="tcp://127.0.0.1:9", version="1.41") as c, pytest.raises(errors.InvalidArgument):
         c.load_image("text")  # type: ignore[arg-type]
