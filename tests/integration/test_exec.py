@@ -30,21 +30,22 @@ ERR_2000 = b"".join(b"err%d\n" % i for i in range(1, 2001))
 
 @pytest.fixture
 def make(client: Client) -> Iterator[Make]:
-    """Create containers with the raw API (started unless ``start=False``); all force-removed."""
-    made: list[tuple[Client, str]] = []
+    """Create containers with the raw API (started unless ``start=False``), through ``on`` (a
+    client of another transport) if given; all force-removed afterwards."""
+    made: list[str] = []
 
     def create(cmd: list[str], start: bool = True, on: Client | None = None, **config: Any) -> str:
         owner = on or client
         body = {"Image": TEST_IMAGE, "Cmd": cmd, "Labels": {"dctest": "exec-attach"}, **config}
         ident = owner._result(owner._post_json(owner._url("/containers/create"), data=body), json=True)["Id"]
-        made.append((client, ident))
+        made.append(ident)
         if start:
             owner._result(owner._post(owner._url("/containers/{0}/start", ident)))
         return str(ident)
 
     yield create
-    for owner, ident in made:
-        owner._delete(owner._url("/containers/{0}", ident), params={"force": 1, "v": 1}).close()
+    for ident in made:  # the same daemon whatever the transport: removed through `client`
+        client._delete(client._url("/containers/{0}", ident), params={"force": 1, "v": 1}).close()
 
 
 def start(client: Client, container: str) -> None:

@@ -320,6 +320,7 @@ def big_tarball(client: Client, big_image: Dict[str, Any]) -> Dict[str, Any]:
     return big_image
 
 
+@pytest.mark.heavy
 def test_save_of_a_big_image_is_streamed(big_tarball: Dict[str, Any],
                                          capsys: pytest.CaptureFixture[str]) -> None:
     with capsys.disabled():
@@ -340,6 +341,7 @@ def _load_measured(client: Client, tag: str, data: Any, capsys: pytest.CaptureFi
     return growth
 
 
+@pytest.mark.heavy
 def test_load_of_a_big_image_from_a_file_is_streamed(client: Client, big_tarball: Dict[str, Any],
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     with open(big_tarball["tarball"], "rb") as f:
@@ -347,6 +349,7 @@ def test_load_of_a_big_image_from_a_file_is_streamed(client: Client, big_tarball
     assert growth < MEMORY_LIMIT_KB, f"ru_maxrss grew by {growth} KiB"
 
 
+@pytest.mark.heavy
 def test_load_of_a_big_image_from_a_generator_is_streamed(client: Client, big_tarball: Dict[str, Any],
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     def chunks() -> Iterator[bytes]:

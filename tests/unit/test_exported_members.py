@@ -39,3 +39,13 @@ def test_registry_client_is_loaded_on_first_use() -> None:
     code = ("import sys, docker_client; assert 'docker_client.registry' not in sys.modules; "
             "from docker_client import RegistryClient; assert RegistryClient.__module__ == 'docker_client.registry'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_docker_py_utils_names() -> None:
+    from docker_client import utils
+
+    for name in utils.__all__:
+        assert callable(getattr(utils, name)), name
+    for name in ["create_archive", "exclude_paths", "tar", "mkbuildcontext", "match_tag",
+                 "convert_filters", "kwargs_from_env", "parse_host", "split_command"]:
+        assert name in utils.__all__, name

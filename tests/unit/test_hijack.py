@@ -743,3 +743,16 @@ def test_closing_releases_the_socket(make_daemon: MakeDaemon) -> None:
         del duplex, sock
         gc.collect()
     assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_a_stream_closed_from_another_thread(make_daemon: MakeDaemon) -> None:
+    _, client = make_daemon(upgrade_then(frame(STDOUT, b"first"), end="hold"))
+    output = client.exec_start("abc", stream=True)
+    assert next(output) == b"first"
+    closer = threading.Timer(0.2, output.close)
+    closer.start()
+    try:
+        assert list(output) == []  # the blocked read ends as the end of the stream
+    finally:
+        closer.join()
+    assert output.closed
