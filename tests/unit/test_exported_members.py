@@ -37,7 +37,8 @@ def test_registry_client_is_loaded_on_first_use() -> None:
     import sys
 
     code = ("import sys, docker_client; assert 'docker_client.registry' not in sys.modules; "
-            "from docker_client import RegistryClient; assert RegistryClient.__module__ == 'docker_client.registry'")
+            "from docker_client import RegistryClient; "
+            "assert RegistryClient.__module__ == 'docker_client.registry'")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
