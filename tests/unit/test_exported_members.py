@@ -50,3 +50,11 @@ def test_docker_py_utils_names() -> None:
     for name in ["create_archive", "exclude_paths", "tar", "mkbuildcontext", "match_tag",
                  "convert_filters", "kwargs_from_env", "parse_host", "split_command"]:
         assert name in utils.__all__, name
+
+
+def test_every_docker_py_api_client_method_is_here() -> None:
+    from tests.docker_py_names import DOCKER_PY_API_CLIENT_METHODS
+
+    missing = sorted(name for name in DOCKER_PY_API_CLIENT_METHODS
+                     if not callable(getattr(docker_client.Client, name, None)))
+    assert not missing, missing
