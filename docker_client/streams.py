@@ -8,11 +8,27 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import selectors
 import socket
+import ssl
 import struct
 import sys
 import threading
-from typing import IO, Any, Callable, Generator, Generic, Iterable, Iterator, NoReturn, Optional, TypeVar
+import time
+from collections import deque
+from typing import (
+    IO,
+    Any,
+    Callable,
+    Generator,
+    Generic,
+    Iterable,
+    Iterator,
+    NamedTuple,
+    NoReturn,
+    Optional,
+    TypeVar,
+)
 
 import requests
 
@@ -20,6 +36,7 @@ from .constants import STREAM_HEADER_SIZE_BYTES, STREAM_READ_SIZE
 from .errors import (
     DockerException,
     DockerTimeout,
+    InvalidArgument,
     StreamInterrupted,
     StreamParseError,
     translate_transport_errors,
@@ -672,13 +689,7 @@ CancellableStream = Stream
 # http.client had already read past the head; iter_socket() and read_hijacked() give docker-py's
 # shapes; Duplex does both directions, with read timeouts, on one object.
 
-import selectors  # noqa: E402 - kept with the only section that needs them
-import ssl  # noqa: E402
-import time  # noqa: E402
-from collections import deque  # noqa: E402
-from typing import NamedTuple  # noqa: E402
 
-from .errors import InvalidArgument  # noqa: E402
 
 #: The headers that ask the daemon to upgrade an attach or exec-start connection (answered by
 #: ``101 UPGRADED``; proxies then know the connection is hijacked).

@@ -16,10 +16,9 @@ from ..errors import (
     APIError,
     DockerConnectionError,
     DockerException,
-    InvalidArgument,
-    NullResource,
     create_api_error_from_response,
 )
+from ..utils.resources import resource_id
 from ._base import ApiMixin
 
 if TYPE_CHECKING:
@@ -95,7 +94,7 @@ class AttachApiMixin(ApiMixin):
             >>> for out, err in client.attach(container, stream=True, demux=True):
             ...     print(out or err)
         """
-        ident = _container_id(container)
+        ident = resource_id(container)
         tty = self._attach_tty(ident)
         params = self._params(logs=logs, stdout=stdout, stderr=stderr, stream=stream)
         sock = self._open_attach(ident, params)
@@ -123,7 +122,7 @@ class AttachApiMixin(ApiMixin):
             NotFound: no such container.
             DockerException: ``ws`` without websocket-client, or over ssh.
         """
-        ident = _container_id(container)
+        ident = resource_id(container)
         query = dict(params or _DEFAULT_SOCKET_PARAMS)
         if "detachKeys" not in query and "detachKeys" in self._general_configs:
             query["detachKeys"] = self._general_configs["detachKeys"]
@@ -163,7 +162,7 @@ class AttachApiMixin(ApiMixin):
             ...     cat.communicate(b"hello"), cat.wait()
             ((b'hello', b''), 0)
         """
-        ident = _container_id(container)
+        ident = resource_id(container)
         tty = self._attach_tty(ident)
         keys = detach_keys or self._general_configs.get("detachKeys")
         params = self._params(stream=True, stdin=stdin, stdout=stdout, stderr=stderr, logs=logs,
@@ -289,14 +288,3 @@ def _websocket_api_error(exc: Any, url: str) -> APIError:
     body = getattr(exc, "resp_body", None) or b""
     response.raw = io.BytesIO(body.encode() if isinstance(body, str) else body)
     return create_api_error_from_response(response)
-
-
-def _container_id(container: Any) -> str:
-    """The id or name of ``container``: a string, or a dict with ``Id`` (docker-py's way)."""
-    if isinstance(container, Mapping):
-        container = container.get("Id", container.get("ID"))
-    if container is None or container == "":
-        raise NullResource("Resource ID was not provided")
-    if not isinstance(container, str):
-        raise InvalidArgument(f"a container is its id or name, not {container!r}")
-    return container

@@ -9,9 +9,10 @@ import time
 from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence, Tuple, Union, overload
 
 from .. import streams
-from ..errors import DockerTimeout, InvalidArgument, NullResource
+from ..errors import DockerTimeout, InvalidArgument
 from ..utils.containers import split_command
 from ..utils.convert import format_environment
+from ..utils.resources import resource_id
 from ._base import ApiMixin
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ class ExecApiMixin(ApiMixin):
         keys = detach_keys or self._general_configs.get("detachKeys")
         if keys:
             data["DetachKeys"] = keys
-        url = self._url("/containers/{0}/exec", _resource_id(container, "container"))
+        url = self._url("/containers/{0}/exec", resource_id(container, "container"))
         return self._result(self._post_json(url, data=data), json=True)  # type: ignore[no-any-return]
 
     def exec_inspect(self, exec_id: ExecId) -> dict[str, Any]:
@@ -98,7 +99,7 @@ class ExecApiMixin(ApiMixin):
         Raises:
             NotFound: no such exec instance.
         """
-        url = self._url("/exec/{0}/json", _resource_id(exec_id, "exec id"))
+        url = self._url("/exec/{0}/json", resource_id(exec_id, "exec id"))
         return self._result(self._get(url), json=True)  # type: ignore[no-any-return]
 
     def exec_resize(self, exec_id: ExecId, height: int | None = None,
@@ -108,7 +109,7 @@ class ExecApiMixin(ApiMixin):
         Raises:
             NotFound: no such exec instance.
         """
-        url = self._url("/exec/{0}/resize", _resource_id(exec_id, "exec id"))
+        url = self._url("/exec/{0}/resize", resource_id(exec_id, "exec id"))
         self._result(self._post(url, params=self._params(h=height, w=width)))
 
     @overload
@@ -220,7 +221,7 @@ class ExecApiMixin(ApiMixin):
             ...     cat.read_all(), cat.wait()
             ((b'hello', b''), 0)
         """
-        ident = _resource_id(exec_id, "exec id")
+        ident = resource_id(exec_id, "exec id")
         response = self._start_exec(ident, detach=False, tty=tty, console_size=console_size)
         return streams.Duplex(
             streams.hijack(response), tty=tty, name=f"exec {ident[:12]}",
@@ -235,7 +236,7 @@ class ExecApiMixin(ApiMixin):
             self._require("POST /exec/{id}/start ConsoleSize")
             data["ConsoleSize"] = _console_size(console_size)
         headers = {} if detach else streams.UPGRADE_HEADERS
-        url = self._url("/exec/{0}/start", _resource_id(exec_id, "exec id"))
+        url = self._url("/exec/{0}/start", resource_id(exec_id, "exec id"))
         response = self._post_json(url, data=data, headers=headers, stream=True)
         self._raise_for_status(response)
         return response
@@ -252,17 +253,6 @@ class ExecApiMixin(ApiMixin):
                 raise DockerTimeout(f"exec {exec_id[:12]} was still running after {timeout} seconds")
             time.sleep(pause)
             pause = min(pause * 2, _LONGEST_POLL_SECONDS)
-
-
-def _resource_id(value: Any, what: str) -> str:
-    """An id given as a string or as a dict with ``Id`` (docker-py's ``check_resource``)."""
-    if isinstance(value, Mapping):
-        value = value.get("Id", value.get("ID"))
-    if value is None or value == "":
-        raise NullResource(f"the {what} was not provided")
-    if not isinstance(value, str):
-        raise InvalidArgument(f"expected a string {what} but got {value!r}")
-    return value
 
 
 def _console_size(size: Any) -> list[int] | None:

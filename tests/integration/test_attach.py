@@ -155,7 +155,7 @@ def test_attach_socket_websocket(client: Client, make: Make, remote_client: Call
         ws.close()
 
 
-@pytest.mark.parametrize("kind", ["tcp", "tls", "ssh", "ssh-program"])
+@pytest.mark.parametrize("kind", ["tcp", "tls", "ssh-program"])
 def test_attach_over_other_transports(make: Make, remote_client: Callable[[str], Client], kind: str) -> None:
     remote = remote_client(kind)
     size = 4 * MB if kind in ("tcp", "tls") else MB

@@ -275,7 +275,8 @@ def test_exec_errors(client: Client, make: Make) -> None:
 # -- other transports ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["tcp", "tls", "ssh", "ssh-program"])
+# ssh with paramiko here, with the ssh program in test_attach.py: one duplex test each is enough.
+@pytest.mark.parametrize("kind", ["tcp", "tls", "ssh"])
 def test_exec_duplex_over_other_transports(client: Client, make: Make,
                                            remote_client: Callable[[str], Client], kind: str) -> None:
     remote = remote_client(kind)
