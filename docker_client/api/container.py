@@ -190,13 +190,7 @@ class ContainerApiMixin(ApiMixin):
             InvalidArgument: a negative timeout or an unknown signal.
             InvalidVersion: ``signal`` on API versions before 1.42.
         """
-        wait = _stop_timeout(timeout)
-        params = self._params(t=wait)
-        if signal is not None:
-            self._require("POST /containers/{id}/stop signal")
-            params["signal"] = _signal(signal)
-        url = self._url("/containers/{0}/stop", resource_id(container))
-        self._result(self._post(url, params=params, timeout=self._plus_timeout(10 if wait is None else wait)))
+        self._stop_or_restart("stop", container, timeout, signal)
 
     def restart(self, container: Container, timeout: float = 10,
                 signal: str | int | None = None) -> None:
@@ -210,12 +204,16 @@ class ContainerApiMixin(ApiMixin):
             InvalidArgument: a negative timeout or an unknown signal.
             InvalidVersion: ``signal`` on API versions before 1.42.
         """
+        self._stop_or_restart("restart", container, timeout, signal)
+
+    def _stop_or_restart(self, action: str, container: Container, timeout: float | None,
+                         signal: str | int | None) -> None:
         wait = _stop_timeout(timeout)
         params = self._params(t=wait)
         if signal is not None:
-            self._require("POST /containers/{id}/restart signal")
+            self._require(f"POST /containers/{{id}}/{action} signal")
             params["signal"] = _signal(signal)
-        url = self._url("/containers/{0}/restart", resource_id(container))
+        url = self._url(f"/containers/{{0}}/{action}", resource_id(container))
         self._result(self._post(url, params=params, timeout=self._plus_timeout(10 if wait is None else wait)))
 
     def kill(self, container: Container, signal: str | int | None = None) -> None:
