@@ -51,10 +51,14 @@ from .errors import (
     translate_transport_errors,
 )
 from .tls import TLSConfig
+from .transport.wire import WireLane, lane_adapter_ok
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+#: The keyword arguments of a call the wire lane can send (anything else goes through requests).
+_LANE_KWARGS = frozenset({"params", "data", "headers", "timeout", "stream"})
 
 
 class _HostnameLenientAdapter(requests.adapters.HTTPAdapter):
@@ -184,6 +188,7 @@ class Client(
         # socket; do them once here rather than on every call.
         self.trust_env = False
         self._mount_transport(tls, num_pools, max_pool_size, use_ssh_client)
+        self._lane_cache: tuple[Any, WireLane | None] | None = None
 
     def _mount_transport(self, tls: bool | TLSConfig, num_pools: int | None, max_pool_size: int,
                          use_ssh_client: bool) -> None:
@@ -283,7 +288,61 @@ class Client(
 
     def _send(self, method: str, url: str, kwargs: dict[str, Any]) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
+        lane = self._lane(url, kwargs)
+        if lane is not None:
+            log.debug("%s %s", method, url)
+            with translate_transport_errors(self._address.where):
+                response = lane.send(self.headers, method, url, kwargs.get("params"),
+                                     kwargs.get("data"), kwargs.get("headers"), kwargs["timeout"],
+                                     bool(kwargs.get("stream")))
+            if response is not None:
+                return response
         return self.request(method, url, **kwargs)
+
+    def _lane(self, url: str, kwargs: dict[str, Any]) -> WireLane | None:
+        """The wire lane for this call, or None when requests must send it.
+
+        The lane is taken only when requests would do nothing the lane does not: no hooks, auth,
+        cookies, proxies or session params, no ``request``/``send`` overridden by a subclass, an
+        adapter of ours whose ``send`` is requests' own (not patched by a test library), and a
+        body of bytes or text.
+        """
+        data = kwargs.get("data")
+        if (not _LANE_KWARGS.issuperset(kwargs) or not url.startswith(self.base_url)
+                or (data is not None and not isinstance(data, (bytes, str)))
+                or self.hooks["response"] or self.auth is not None or self.proxies or self.params
+                or len(self.cookies) or type(self).request is not Client.request
+                or type(self).send is not requests.Session.send):
+            return None
+        adapter = self.get_adapter(url)
+        if not lane_adapter_ok(adapter):
+            return None
+        key = (adapter, self.verify, self.cert)
+        cached = self._lane_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        lane = self._make_lane(adapter, url)
+        self._lane_cache = (key, lane)
+        return lane
+
+    def _make_lane(self, adapter: requests.adapters.BaseAdapter, url: str) -> WireLane | None:
+        from .transport.unix import UnixHTTPAdapter
+
+        if isinstance(adapter, UnixHTTPAdapter):
+            return WireLane(adapter.pool, adapter)
+        if type(adapter) not in (requests.adapters.HTTPAdapter, _HostnameLenientAdapter):
+            return None
+        assert isinstance(adapter, requests.adapters.HTTPAdapter)
+        with translate_transport_errors(self._address.where):
+            get_pool = getattr(adapter, "get_connection_with_tls_context", None)
+            if get_pool is not None:  # requests >= 2.32.2
+                request = requests.PreparedRequest()
+                request.url = url
+                pool = get_pool(request, self.verify, None, self.cert)
+            else:
+                pool = adapter.get_connection(url, None)
+            adapter.cert_verify(pool, url, self.verify, self.cert)
+        return WireLane(pool, adapter)
 
     def _get(self, url: str, **kwargs: Any) -> requests.Response:
         return self._send("GET", url, kwargs)

@@ -33,6 +33,7 @@ from typing import (
 import requests
 
 from .constants import STREAM_HEADER_SIZE_BYTES, STREAM_READ_SIZE
+from .transport.wire import WireBody
 from .errors import (
     DockerException,
     DockerTimeout,
@@ -89,7 +90,20 @@ def iter_raw(response: requests.Response, chunk_size: int = STREAM_READ_SIZE) ->
     """
     where = _where(response)
     raw = response.raw
-    if response.status_code == 101:
+    if isinstance(raw, WireBody):
+        blocks = raw.iter_blocks(chunk_size)
+        try:
+            while True:
+                try:
+                    block = next(blocks)
+                except StopIteration:
+                    return
+                except Exception:
+                    _raise_mid_stream(where)
+                yield block
+        finally:
+            blocks.close()
+    elif response.status_code == 101:
         yield from _iter_reads(_upgraded_reader(raw, chunk_size), where, None)
     elif getattr(raw, "chunked", False) and raw.supports_chunked_reads():
         # One item per HTTP chunk (split beyond chunk_size): measured faster than read1()
@@ -732,6 +746,8 @@ def hijack(response: requests.Response) -> HijackedSocket:
         DockerException: the response has no connection left (its body was read or closed).
     """
     sock, reader = _hijacked_connection(response)
+    if isinstance(reader, bytes):  # the wire lane's: what it read past the head
+        return HijackedSocket(response, sock, reader)
     return HijackedSocket(response, sock, _buffered_bytes(sock, reader))
 
 
@@ -744,8 +760,15 @@ def _hijacked_connection(response: requests.Response) -> tuple[Any, Any]:
     one) holds the socket as ``_sock``: a ``socket.socket``, an ``ssl.SSLSocket`` or an
     ``SSHSocket``. Nothing public reaches the socket of a response urllib3 still holds.
     """
-    reader = getattr(_httplib_response(response.raw), "fp", None)
-    sock = getattr(getattr(reader, "raw", None), "_sock", None)
+    reader: Any = None
+    sock: Any = None
+    if isinstance(response.raw, WireBody):
+        taken = response.raw.take_over()
+        if taken is not None:
+            sock, reader = taken
+    else:
+        reader = getattr(_httplib_response(response.raw), "fp", None)
+        sock = getattr(getattr(reader, "raw", None), "_sock", None)
     if reader is None or sock is None:
         raise DockerException(f"cannot take over the connection of {_where(response)}: the "
                               "response has no open connection (its body was read or closed)")

@@ -60,6 +60,11 @@ class UnixHTTPAdapter(requests_unixsocket.UnixAdapter):
         self.max_pool_size = max_pool_size
         self._pool = UnixHTTPConnectionPool(socket_url, timeout, max_pool_size)
 
+    @property
+    def pool(self) -> UnixHTTPConnectionPool:
+        """The one pool of connections to the socket."""
+        return self._pool
+
     def get_connection_with_tls_context(self, request: requests.PreparedRequest, verify: Any,
                                         proxies: Any = None, cert: Any = None) -> Any:
         return self._pool

@@ -1,0 +1,596 @@
+"""The wire lane: HTTP/1.1 spoken directly on the sockets of requests' own connection pools.
+
+A call through ``requests.Session.request`` costs about a millisecond of CPU on a small machine:
+merging settings, preparing the request, http.client's header parsing, cookie extraction. A
+local daemon answers ``/_ping`` in a tenth of that. So the client's own calls take this lane
+when nothing in the session needs requests' machinery (no hooks, auth, cookies, proxies or
+mocked adapter; see ``Client._lane``): the request is written in one piece to a connection
+borrowed from the very urllib3 pool requests would use (same TLS settings, same limits), the
+answer is parsed here, and the caller gets an ordinary ``requests.Response``. A streamed answer
+gets a :class:`WireBody` as its ``raw``, which ``streams`` reads in large blocks.
+
+The pool's connections are borrowed and returned with urllib3's ``_get_conn``/``_put_conn``, the
+two private calls this module makes (stable from urllib3 1.26 to 2.x); a connection whose
+answer was not read to its end is closed before it goes back, as urllib3 does.
+"""
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import zlib
+from datetime import timedelta
+from typing import Any, Callable, Iterator, Mapping
+from urllib.parse import urlencode
+
+import requests
+import requests.adapters
+import urllib3
+from requests.structures import CaseInsensitiveDict
+from requests.utils import get_encoding_from_headers
+
+from ..constants import STREAM_READ_SIZE
+
+__all__ = ["WireBody", "WireLane", "lane_adapter_ok"]
+
+#: The longest response head accepted (the daemon's are a few hundred bytes).
+_HEAD_LIMIT = 256 * 1024
+_NO_BODY_STATUS = (204, 304)
+_CRLF = b"\r\n"
+_HEAD_END = b"\r\n\r\n"
+_ORIGINAL_SEND = requests.adapters.HTTPAdapter.send
+
+
+def lane_adapter_ok(adapter: Any) -> bool:
+    """Whether requests would send through ``adapter`` exactly as the lane does.
+
+    False for an adapter with a ``send`` of its own, and whenever ``HTTPAdapter.send`` has been
+    replaced (the ``responses`` test library patches it): such a session must go through
+    requests so that the replacement sees every call.
+    """
+    return (requests.adapters.HTTPAdapter.send is _ORIGINAL_SEND
+            and type(adapter).send is _ORIGINAL_SEND)
+
+
+class _Closed(Exception):
+    """The daemon closed a reused connection before answering: retry on a new one."""
+
+
+class WireLane:
+    """Sends requests over the connections of one urllib3 pool and parses the answers.
+
+    Args:
+        pool: the urllib3 connection pool requests uses for this daemon.
+        adapter: the requests adapter the pool belongs to (set as ``response.connection``).
+    """
+
+    def __init__(self, pool: Any, adapter: Any) -> None:
+        self.pool = pool
+        self.adapter = adapter
+        port = pool.port
+        host = pool.host
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        default_port = 443 if pool.scheme == "https" else 80
+        self.host_header = host if port in (None, default_port) else f"{host}:{port}"
+
+    def send(self, session_headers: Mapping[str, Any], method: str, url: str,
+             params: Any, data: Any, headers: Mapping[str, Any] | None, timeout: Any,
+             stream: bool) -> requests.Response | None:
+        """One request; None when it has something only requests can send (then use requests).
+
+        Raises:
+            requests.exceptions.ConnectTimeout, requests.exceptions.ReadTimeout,
+            requests.exceptions.ConnectionError, urllib3.exceptions.ProtocolError, OSError:
+                as requests would for the same failure (the client translates them).
+        """
+        target, full_url = _target(url, params)
+        if target is None:
+            return None
+        body = data
+        if isinstance(data, str):
+            try:
+                body = data.encode("latin-1")  # as http.client encodes a str body
+            except UnicodeEncodeError:
+                return None
+        request_head = self._head(session_headers, method, target, body, headers)
+        if request_head is None:
+            return None
+        head, sent_headers = request_head
+        connect_timeout, read_timeout = _timeouts(timeout)
+        started = time.perf_counter()
+        try:
+            return self._exchange(method, full_url, head, sent_headers, body, connect_timeout,
+                                  read_timeout, stream, started, fresh=False)
+        except _Closed:
+            return self._exchange(method, full_url, head, sent_headers, body, connect_timeout,
+                                  read_timeout, stream, started, fresh=True)
+
+    # -- the request -------------------------------------------------------------------------
+
+    def _head(self, session_headers: Mapping[str, Any], method: str, target: str,
+              data: bytes | None, headers: Mapping[str, Any] | None
+              ) -> tuple[bytes, list[tuple[str, str]]] | None:
+        merged = {k.lower(): (k, v) for k, v in session_headers.items()}
+        if headers:
+            for key, value in headers.items():
+                merged[key.lower()] = (key, value)
+        if data is not None:
+            merged["content-length"] = ("Content-Length", len(data))
+        elif method not in ("GET", "HEAD") and "content-length" not in merged:
+            merged["content-length"] = ("Content-Length", 0)
+        lines = [f"{method} {target} HTTP/1.1", f"Host: {self.host_header}"]
+        sent: list[tuple[str, str]] = []
+        for key, value in merged.values():
+            if value is None or key.lower() == "host":
+                continue
+            text = value if isinstance(value, str) else (
+                value.decode("latin-1") if isinstance(value, bytes) else str(value))
+            if "\r" in text or "\n" in text or "\r" in key or "\n" in key:
+                return None  # requests refuses it with its own error
+            lines.append(f"{key}: {text}")
+            sent.append((key, text))
+        lines.append("\r\n")
+        try:
+            return "\r\n".join(lines).encode("latin-1"), sent
+        except UnicodeEncodeError:
+            return None
+
+    def _exchange(self, method: str, url: str, head: bytes, sent_headers: list[tuple[str, str]],
+                  body: bytes | None,
+                  connect_timeout: float | None, read_timeout: float | None, stream: bool,
+                  started: float, fresh: bool) -> requests.Response:
+        pool = self.pool
+        conn = pool._get_conn()
+        reused = conn.sock is not None and not fresh
+        if fresh and conn.sock is not None:
+            conn.close()
+        reader: WireBody | None = None
+        try:
+            if conn.sock is None:
+                _connect(conn, connect_timeout)
+            sock = conn.sock
+            sock.settimeout(read_timeout)
+            try:
+                if body and len(body) <= 65536:
+                    sock.sendall(head + body)
+                else:
+                    sock.sendall(head)
+                    if body:
+                        sock.sendall(body)
+                status, reason, fields, rest, version = _read_head(sock, reused)
+            except socket.timeout as exc:
+                raise requests.exceptions.ReadTimeout(
+                    f"read timed out after {read_timeout} s") from exc
+            except (BrokenPipeError, ConnectionResetError):
+                if reused:
+                    raise _Closed() from None
+                raise
+            response = _response(status, reason, fields, method, url, sent_headers, body,
+                                 self.adapter)
+            body_kind, length = _framing(method, status, response.headers)
+            keep_alive = (version == b"HTTP/1.1" and "close" not in
+                          response.headers.get("connection", "").lower())
+            reader = WireBody(pool, conn, sock, rest, body_kind, length, keep_alive,
+                              response.headers.get("content-encoding"))
+            response.raw = reader
+            if not stream:
+                try:
+                    response._content = reader.read_all()
+                except socket.timeout as exc:
+                    raise requests.exceptions.ReadTimeout(
+                        f"read timed out after {read_timeout} s") from exc
+                response._content_consumed = True
+        except BaseException:
+            if reader is not None:
+                reader.close()
+            else:
+                conn.close()
+                pool._put_conn(conn)
+            raise
+        response.elapsed = timedelta(seconds=time.perf_counter() - started)
+        return response
+
+
+def _connect(conn: Any, timeout: float | None) -> None:
+    conn.timeout = timeout
+    try:
+        conn.connect()
+    except socket.timeout as exc:
+        raise requests.exceptions.ConnectTimeout(f"connecting timed out after {timeout} s") from exc
+    except urllib3.exceptions.ConnectTimeoutError as exc:
+        raise requests.exceptions.ConnectTimeout(str(exc)) from exc
+    except urllib3.exceptions.NewConnectionError as exc:
+        raise requests.exceptions.ConnectionError(exc) from exc
+
+
+def _timeouts(timeout: Any) -> tuple[float | None, float | None]:
+    if isinstance(timeout, tuple):
+        return timeout[0], timeout[1]
+    if isinstance(timeout, urllib3.Timeout):
+        return timeout.connect_timeout, timeout.read_timeout  # type: ignore[return-value]
+    return timeout, timeout
+
+
+def _target(url: str, params: Any) -> tuple[str | None, str]:
+    """The request target (path and query) and the full URL, as requests would make them."""
+    start = url.find("://")
+    slash = url.find("/", start + 3) if start >= 0 else -1
+    if slash < 0:
+        return None, url
+    target = url[slash:].partition("#")[0]
+    if params:
+        query = _encode_params(params)
+        if query is None:
+            return None, url
+        if query:
+            target = f"{target}&{query}" if "?" in target else f"{target}?{query}"
+            url = url[:slash] + target
+    if " " in target:
+        return None, url
+    return target, url
+
+
+def _encode_params(params: Any) -> str | None:
+    """requests' ``_encode_params`` for a dict or a list of pairs; None for anything else."""
+    if isinstance(params, Mapping):
+        items = params.items()
+    elif isinstance(params, list):
+        items = params
+    else:
+        return None
+    pairs: list[tuple[Any, Any]] = []
+    for key, values in items:
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+            values = [values]
+        for value in values:
+            if value is not None:
+                pairs.append((key.encode("utf-8") if isinstance(key, str) else key,
+                              value.encode("utf-8") if isinstance(value, str) else value))
+    return urlencode(pairs, doseq=True)
+
+
+# -- the answer --------------------------------------------------------------------------------
+
+
+def _read_head(sock: Any, reused: bool) -> tuple[int, str, list[tuple[str, str]], bytes, bytes]:
+    """Read a response head; skip ``1xx`` interim answers (but not ``101``).
+
+    Returns:
+        status, reason, header fields, the bytes read past the head, the HTTP version.
+    """
+    buffer = b""
+    while True:
+        end = buffer.find(_HEAD_END)
+        while end < 0:
+            if len(buffer) > _HEAD_LIMIT:
+                raise urllib3.exceptions.ProtocolError(
+                    f"the daemon's response head is longer than {_HEAD_LIMIT} bytes")
+            data = sock.recv(STREAM_READ_SIZE)
+            if not data:
+                if not buffer and reused:
+                    raise _Closed()
+                raise requests.exceptions.ConnectionError(
+                    "Connection aborted: the daemon closed the connection without an answer"
+                    if not buffer else "Connection aborted: the response head was cut short")
+            buffer += data
+            end = buffer.find(_HEAD_END, max(0, len(buffer) - len(data) - 3))
+        lines = buffer[:end].split(_CRLF)
+        rest = buffer[end + 4:]
+        parts = lines[0].split(None, 2)
+        if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not parts[1].isdigit():
+            raise urllib3.exceptions.ProtocolError(
+                f"not an HTTP response from the daemon: {lines[0][:80]!r}")
+        status = int(parts[1])
+        if 100 <= status < 200 and status != 101:
+            buffer = rest
+            continue
+        reason = parts[2].decode("latin-1") if len(parts) > 2 else ""
+        fields = []
+        for line in lines[1:]:
+            name, sep, value = line.partition(b":")
+            if sep:
+                fields.append((name.strip().decode("latin-1"), value.strip().decode("latin-1")))
+        return status, reason, fields, rest, parts[0]
+
+
+def _response(status: int, reason: str, fields: list[tuple[str, str]], method: str, url: str,
+              sent_headers: list[tuple[str, str]], body: bytes | None,
+              adapter: Any) -> requests.Response:
+    """A ``requests.Response`` as ``HTTPAdapter.build_response`` makes it."""
+    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+    for name, value in fields:
+        if name in headers:
+            headers[name] = f"{headers[name]}, {value}"
+        else:
+            headers[name] = value
+    request = requests.PreparedRequest()
+    request.method = method
+    request.url = url
+    request.headers = CaseInsensitiveDict(sent_headers)
+    request.body = body
+    response = requests.Response()
+    response.status_code = status
+    response.reason = reason
+    response.headers = headers
+    response.encoding = get_encoding_from_headers(headers)
+    response.url = url
+    response.request = request
+    response.connection = adapter
+    return response
+
+
+#: Body framings.
+_NONE, _LENGTH, _CHUNKED, _UNTIL_CLOSE = range(4)
+
+
+def _framing(method: str, status: int, headers: Mapping[str, str]) -> tuple[int, int]:
+    if status == 101:
+        return _UNTIL_CLOSE, -1
+    if method == "HEAD" or status in _NO_BODY_STATUS or 100 <= status < 200:
+        return _NONE, 0
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        return _CHUNKED, -1
+    length = headers.get("content-length")
+    if length is not None:
+        try:
+            size = int(length.split(",")[0])
+        except ValueError:
+            raise urllib3.exceptions.ProtocolError(
+                f"invalid Content-Length from the daemon: {length!r}") from None
+        if size >= 0:
+            return _LENGTH, size
+    return _UNTIL_CLOSE, -1
+
+
+class WireBody:
+    """The body of a response on the wire lane, read in large blocks: a streamed ``response.raw``.
+
+    It offers what ``requests.Response`` and ``streams`` use of a urllib3 response (``read``,
+    ``stream``, ``close``, ``release_conn``, ``shutdown``) plus :meth:`iter_blocks`, the fast
+    reader. Read to its end, a keep-alive connection goes back to the pool; closed before that,
+    it is closed.
+    """
+
+    def __init__(self, pool: Any, conn: Any, sock: Any, buffered: bytes, kind: int, length: int,
+                 keep_alive: bool, encoding: str | None) -> None:
+        self._pool = pool
+        self._conn = conn
+        self.sock = sock
+        self._buffered = buffered
+        self._kind = kind
+        self._remaining = length  # bytes of a _LENGTH body still to come
+        self._keep_alive = keep_alive
+        self._done = kind == _NONE
+        self._released = False
+        self._lock = threading.Lock()
+        self._received = 0
+        self._decoder: Callable[[bytes], bytes] | None = None
+        self._flush: Callable[[], bytes] | None = None
+        encoding = (encoding or "").strip().lower()
+        if encoding in ("gzip", "x-gzip", "deflate"):
+            bits = 16 + zlib.MAX_WBITS if encoding != "deflate" else zlib.MAX_WBITS
+            decompressor = zlib.decompressobj(bits)
+            self._decoder = decompressor.decompress
+            self._flush = decompressor.flush
+        if self._done:
+            self._finish()
+
+    # -- what requests and streams use -----------------------------------------------------------
+
+    chunked = False
+    decode_content = True
+
+    @property
+    def connection(self) -> Any:
+        return self._conn
+
+    @property
+    def upgraded(self) -> bool:
+        """Whether this is the raw connection behind a ``101`` (attach, exec)."""
+        return self._kind == _UNTIL_CLOSE
+
+    def tell(self) -> int:
+        return self._received
+
+    def iter_blocks(self, size: int = STREAM_READ_SIZE) -> Iterator[bytes]:
+        """Yield the body as it arrives, one item per socket read (never empty).
+
+        Raises:
+            urllib3.exceptions.ProtocolError: the connection ended before the body did, or the
+                chunked framing is broken.
+            socket.timeout, OSError: from the socket.
+        """
+        if self._done:
+            return
+        if self._kind == _CHUNKED:
+            blocks = self._chunked(size)
+        elif self._kind == _LENGTH:
+            blocks = self._sized(size)
+        else:
+            blocks = self._until_close(size)
+        decode = self._decoder
+        for block in blocks:
+            self._received += len(block)
+            if decode is not None:
+                block = decode(block)
+                if not block:
+                    continue
+            yield block
+        if self._flush is not None:
+            tail = self._flush()
+            if tail:
+                yield tail
+        self._done = True
+        self._finish()
+
+    def read_all(self) -> bytes:
+        return b"".join(self.iter_blocks())
+
+    def stream(self, amt: int = STREAM_READ_SIZE, decode_content: bool | None = None) -> Iterator[bytes]:
+        return self.iter_blocks(amt or STREAM_READ_SIZE)
+
+    def read(self, amt: int | None = None, decode_content: bool | None = None) -> bytes:
+        if amt is None or amt < 0:
+            return self.read_all()
+        if not hasattr(self, "_reader"):
+            self._reader: Iterator[bytes] = self.iter_blocks(max(amt, 1))
+            self._pending = b""
+        data = self._pending
+        while len(data) < amt:
+            block = next(self._reader, b"")
+            if not block:
+                break
+            data += block
+        self._pending = data[amt:]
+        return data[:amt]
+
+    def take_over(self) -> tuple[Any, bytes] | None:
+        """Hand the socket and the bytes read past the head to a hijacking caller.
+
+        None if the body was read or the connection released: there is nothing to take over.
+        """
+        if self._done or self._released:
+            return None
+        buffered, self._buffered = self._buffered, b""
+        self._keep_alive = False
+        return self.sock, buffered
+
+    def shutdown(self) -> None:
+        """Shut the socket down so that a read blocked in another thread returns."""
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        if not self._done:
+            self._keep_alive = False
+        self._finish()
+
+    def release_conn(self) -> None:
+        if self._done:
+            self._finish()
+
+    def closed(self) -> bool:
+        return self._released
+
+    # -- framings --------------------------------------------------------------------------------
+
+    def _recv(self, size: int) -> bytes:
+        data = self.sock.recv(size)
+        if not data:
+            raise urllib3.exceptions.ProtocolError(
+                "Connection broken: the daemon closed the connection before the body ended")
+        return data
+
+    def _sized(self, size: int) -> Iterator[bytes]:
+        remaining = self._remaining
+        data, self._buffered = self._buffered, b""
+        if data:
+            if len(data) > remaining:
+                self._keep_alive = False
+                data = data[:remaining]
+            remaining -= len(data)
+            self._remaining = remaining
+            yield data
+        recv = self._recv
+        while remaining > 0:
+            data = recv(min(size, remaining))
+            remaining -= len(data)
+            self._remaining = remaining
+            yield data
+
+    def _until_close(self, size: int) -> Iterator[bytes]:
+        self._keep_alive = False
+        data, self._buffered = self._buffered, b""
+        if data:
+            yield data
+        recv = self.sock.recv
+        while True:
+            data = recv(size)
+            if not data:
+                return
+            yield data
+
+    def _chunked(self, size: int) -> Iterator[bytes]:
+        """Decode chunked framing in bulk: each read's complete chunks come out as one item."""
+        data, self._buffered = self._buffered, b""
+        recv = self._recv
+        left = 0  # bytes of the current chunk's payload still to come
+        while True:
+            if not data:
+                data = recv(size)
+            pos = 0
+            end = len(data)
+            out = []
+            while pos < end:
+                if left > 0:
+                    take = left if left <= end - pos else end - pos
+                    out.append(data[pos:pos + take] if take != end else data)
+                    pos += take
+                    left -= take
+                    if left:
+                        break
+                    left = -2  # the CRLF after the payload
+                if left < 0:
+                    if end - pos < -left:
+                        # the CRLF is cut by the end of the read
+                        left += end - pos
+                        pos = end
+                        break
+                    pos -= left
+                    left = 0
+                    continue
+                eol = data.find(_CRLF, pos)
+                if eol < 0:
+                    break
+                text = data[pos:eol]
+                try:
+                    left = int(text.split(b";", 1)[0], 16)
+                except ValueError:
+                    raise urllib3.exceptions.ProtocolError(
+                        f"invalid chunk size {text[:40]!r} in the daemon's response") from None
+                pos = eol + 2
+                if left == 0:
+                    if out:
+                        yield b"".join(out)
+                    self._buffered = data[pos:]
+                    self._trailers()
+                    return
+            if out:
+                yield out[0] if len(out) == 1 else b"".join(out)
+            data = data[pos:] if pos < end else b""
+            if data and left == 0 and data.find(_CRLF) < 0:
+                # a chunk-size line cut by the end of the read
+                if len(data) > 1024:
+                    raise urllib3.exceptions.ProtocolError(
+                        f"invalid chunk size line {data[:40]!r} in the daemon's response")
+                data += recv(size)
+
+    def _trailers(self) -> None:
+        """Skip the trailer section after the last chunk (normally just a CRLF)."""
+        data = self._buffered
+        while True:
+            if data.startswith(_CRLF):
+                self._buffered = data[2:]
+                break
+            end = data.find(_HEAD_END)
+            if end >= 0:
+                self._buffered = data[end + 4:]
+                break
+            if len(data) > _HEAD_LIMIT:
+                raise urllib3.exceptions.ProtocolError("trailers too long")
+            data += self._recv(STREAM_READ_SIZE)
+        if self._buffered:
+            self._keep_alive = False  # bytes nobody asked for: do not reuse
+
+    def _finish(self) -> None:
+        with self._lock:
+            if self._released:
+                return
+            self._released = True
+        conn = self._conn
+        if not (self._done and self._keep_alive):
+            conn.close()
+        self._pool._put_conn(conn)
