@@ -395,8 +395,8 @@ def iter_frames(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
     """Yield ``(stream_type, payload)`` from a multiplexed attach/logs/exec stream.
 
     Each frame is an 8-byte header ``[stream_type, 0, 0, 0, size (u32 big-endian)]``
-    then ``size`` bytes. Chunks may split headers and payloads anywhere. Adjacent frames
-    of one stream within one chunk come out as one item; a frame spanning chunks comes
+    then ``size`` bytes. Chunks may split headers and payloads anywhere. Each frame comes
+    out as one item, as in docker-py (a log line is a frame); a frame spanning chunks comes
     out whole once complete (or in parts of at least 256 KiB if it is larger). Empty
     frames are skipped. The bytes of each stream, and their order, are exact.
 
@@ -427,8 +427,6 @@ def iter_frames(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
         if not size:
             continue
         pos = 0
-        run_stream = -1  # the stream of `run`: payloads to yield as one item
-        run: list[bytes] = []
         if header:
             pos = STREAM_HEADER_SIZE_BYTES - len(header)
             header += chunk[:pos]
@@ -456,19 +454,16 @@ def iter_frames(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
                     held_size = 0
                 offset += size
                 continue
-            payload = b"".join(held)
+            payload = held[0] if len(held) == 1 else b"".join(held)
             held = []
             held_size = 0
             if stream == SYSTEMERR:
                 raise _system_error(payload)
-            run_stream = stream
-            run = [payload]
+            yield stream, payload
         while size - pos >= 8:
             word, length = unpack(chunk, pos)
             frame_stream = streams.get(word, -1)
             if frame_stream < 0:
-                if run:
-                    yield run_stream, b"".join(run)
                 raise _bad_header(word, length, offset + pos)
             start = pos + 8
             pos = start + length
@@ -479,26 +474,13 @@ def iter_frames(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
                     held = [chunk[start:]]
                     held_size = size - start
                 break
-            if not length:
-                if frame_stream == SYSTEMERR:
-                    if run:
-                        yield run_stream, b"".join(run)
-                    raise _system_error(b"")
-                continue
-            if frame_stream == run_stream:
-                run.append(chunk[start:pos])
-            else:
-                if run:
-                    yield run_stream, b"".join(run)
-                if frame_stream == SYSTEMERR:
-                    raise _system_error(chunk[start:pos])
-                run_stream = frame_stream
-                run = [chunk[start:pos]]
+            if frame_stream == SYSTEMERR:
+                raise _system_error(chunk[start:pos])
+            if length:
+                yield frame_stream, chunk[start:pos]
         else:
             if pos < size:
                 header = chunk[pos:]
-        if run:
-            yield run_stream, b"".join(run)
         offset += size
     if header or remaining:
         missing = (STREAM_HEADER_SIZE_BYTES - len(header)) if header else remaining
@@ -594,8 +576,40 @@ class Stream(Generic[T]):
         self._released = False
         self._release_lock = threading.Lock()
 
-    def __iter__(self) -> Stream[T]:
-        return self
+    def __iter__(self) -> Iterator[T]:
+        """The items, for ``for`` loops: a generator over the same items ``next()`` returns.
+
+        It does what :meth:`__next__` does without a Python-level call per item. Leaving a
+        loop early (``break``) leaves the stream open, as with ``next()``. A subclass with a
+        ``__next__`` of its own is iterated through it.
+        """
+        if type(self).__next__ is not Stream.__next__:
+            return self
+        return self._items()
+
+    def _items(self) -> Iterator[T]:
+        next_item = self._iterator.__next__
+        while not self._closed:
+            self._busy = True
+            try:
+                item = next_item()
+            except StopIteration:
+                self._busy = False
+                self._release()
+                return
+            except BaseException:
+                self._busy = False
+                cancelled = self._closed  # close() from another thread broke the read
+                self._release()
+                if cancelled:
+                    return
+                raise
+            self._busy = False
+            if self._closed:  # closed from another thread while this one was reading
+                self._release()
+                return
+            yield item
+        self._release()
 
     def __next__(self) -> T:
         self._busy = True

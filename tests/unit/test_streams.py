@@ -333,8 +333,8 @@ def test_iter_frames_any_chunking(data: st.DataObject, frames: list[tuple[int, b
     assert all(payload for _, payload in split)  # empty frames are skipped
     assert merged(split) == merged(frames)
     assert merged(whole) == merged(frames)
-    # one unsplit buffer: adjacent frames of one stream come out as one item
-    assert whole == merged(frames)
+    # one unsplit buffer: each frame comes out as its own item, as in docker-py
+    assert whole == [(stream, payload) for stream, payload in frames if payload]
 
 
 @PROPERTY
@@ -370,8 +370,9 @@ def test_collect_matches_docker_py_none_cases() -> None:
 def test_iter_frames_stream_attribution_in_one_buffer() -> None:
     blob = (frame(STDOUT, b"a") + frame(STDOUT, b"b") + frame(STDERR, b"c") + frame(STDOUT, b"")
             + frame(STDOUT, b"d") + frame(STDIN, b"i") + frame(STDERR, b"e") + frame(STDERR, b"f"))
-    assert list(iter_frames([blob])) == [(STDOUT, b"ab"), (STDERR, b"c"), (STDOUT, b"d"),
-                                         (STDIN, b"i"), (STDERR, b"ef")]
+    assert list(iter_frames([blob])) == [(STDOUT, b"a"), (STDOUT, b"b"), (STDERR, b"c"),
+                                         (STDOUT, b"d"), (STDIN, b"i"), (STDERR, b"e"),
+                                         (STDERR, b"f")]
 
 
 def test_iter_frames_accepts_bytearray_and_memoryview() -> None:
@@ -508,13 +509,36 @@ class FakeResponse:
 def test_stream_closes_on_exhaustion() -> None:
     response = FakeResponse()
     stream: Stream[int] = Stream(response, iter([1, 2]))
-    assert iter(stream) is stream
     assert list(stream) == [1, 2]
     assert stream.closed and response.closed == 1
     with pytest.raises(StopIteration):
         next(stream)
     stream.close()
     assert response.closed == 1
+
+
+def test_stream_loop_break_leaves_it_open_for_next() -> None:
+    response = FakeResponse()
+    stream: Stream[int] = Stream(response, iter([1, 2, 3]))
+    for item in stream:
+        assert item == 1
+        break
+    assert not stream.closed and response.closed == 0
+    assert next(stream) == 2
+    assert list(stream) == [3]
+    assert stream.closed and response.closed == 1
+
+
+def test_stream_closed_inside_its_loop_stops_and_releases_once() -> None:
+    response = FakeResponse()
+    stream: Stream[int] = Stream(response, iter(range(10)))
+    seen = []
+    for item in stream:
+        seen.append(item)
+        if item == 2:
+            stream.close()
+    assert seen == [0, 1, 2]
+    assert stream.closed and response.closed == 1
 
 
 def test_stream_close_is_idempotent_and_stops_iteration() -> None:
