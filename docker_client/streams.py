@@ -391,7 +391,7 @@ _STREAM_OF_WORD = {STDIN << 24: STDIN, STDOUT << 24: STDOUT, STDERR << 24: STDER
                    SYSTEMERR << 24: SYSTEMERR}
 
 
-def iter_frames(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+def iter_frames(chunks: Iterable[bytes], views: bool = False) -> Iterator[tuple[int, bytes]]:
     """Yield ``(stream_type, payload)`` from a multiplexed attach/logs/exec stream.
 
     Each frame is an 8-byte header ``[stream_type, 0, 0, 0, size (u32 big-endian)]``
@@ -402,6 +402,8 @@ def iter_frames(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
 
     Args:
         chunks: the stream's bytes, e.g. :func:`iter_raw`'s output.
+        views: yield payloads inside one chunk as memoryviews of it instead of copies (for a
+            caller that joins them all at the end, saving one copy of every byte).
 
     Yields:
         ``(STDIN | STDOUT | STDERR, payload)`` with a non-empty payload.
@@ -426,6 +428,7 @@ def iter_frames(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
         size = len(chunk)
         if not size:
             continue
+        source: Any = memoryview(chunk) if views else chunk
         pos = 0
         if header:
             pos = STREAM_HEADER_SIZE_BYTES - len(header)
@@ -442,7 +445,7 @@ def iter_frames(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
                 raise _system_error(b"")
         if remaining:
             take = min(remaining, size - pos)
-            piece = chunk if take == size else chunk[pos:pos + take]
+            piece = chunk if take == size else source[pos:pos + take]
             pos += take
             remaining -= take
             held.append(piece)
@@ -471,13 +474,13 @@ def iter_frames(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
                 stream = frame_stream
                 remaining = pos - size
                 if start < size:
-                    held = [chunk[start:]]
+                    held = [source[start:]]
                     held_size = size - start
                 break
             if frame_stream == SYSTEMERR:
-                raise _system_error(chunk[start:pos])
+                raise _system_error(bytes(chunk[start:pos]))
             if length:
-                yield frame_stream, chunk[start:pos]
+                yield frame_stream, source[start:pos]
         else:
             if pos < size:
                 header = chunk[pos:]
@@ -1061,9 +1064,9 @@ def read_hijacked(sock: HijackedSocket, tty: bool = False, stream: bool = False,
     if tty:
         items = ((chunk, None) for chunk in chunks) if demux else chunks
     elif demux:
-        items = _demux_frames(iter_frames(chunks))
+        items = _demux_frames(iter_frames(chunks, views=not stream))
     else:
-        items = frame_payloads(iter_frames(chunks))
+        items = frame_payloads(iter_frames(chunks, views=not stream))
     if stream:
         return Stream(sock.response, _closing(items, sock))
     try:
