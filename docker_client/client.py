@@ -296,6 +296,8 @@ class Client(
                                      kwargs.get("data"), kwargs.get("headers"), kwargs["timeout"],
                                      bool(kwargs.get("stream")))
             if response is not None:
+                if response.cookies:
+                    self.cookies.update(response.cookies)
                 return response
         return self.request(method, url, **kwargs)
 
@@ -305,11 +307,11 @@ class Client(
         The lane is taken only when requests would do nothing the lane does not: no hooks, auth,
         cookies, proxies or session params, no ``request``/``send`` overridden by a subclass, an
         adapter of ours whose ``send`` is requests' own (not patched by a test library), and a
-        body of bytes or text.
+        body of bytes, text, a file or an iterator of chunks (not form fields).
         """
         data = kwargs.get("data")
         if (not _LANE_KWARGS.issuperset(kwargs) or not url.startswith(self.base_url)
-                or (data is not None and not isinstance(data, (bytes, str)))
+                or isinstance(data, (list, tuple, dict))
                 or self.hooks["response"] or self.auth is not None or self.proxies or self.params
                 or len(self.cookies) or type(self).request is not Client.request
                 or type(self).send is not requests.Session.send):
@@ -341,7 +343,7 @@ class Client(
                 pool = get_pool(request, self.verify, None, self.cert)
             else:
                 pool = adapter.get_connection(url, None)
-            adapter.cert_verify(pool, url, self.verify, self.cert)
+            adapter.cert_verify(pool, url, self.verify, self.cert)  # type: ignore[no-untyped-call]
         return WireLane(pool, adapter)
 
     def _get(self, url: str, **kwargs: Any) -> requests.Response:

@@ -33,7 +33,6 @@ from typing import (
 import requests
 
 from .constants import STREAM_HEADER_SIZE_BYTES, STREAM_READ_SIZE
-from .transport.wire import WireBody
 from .errors import (
     DockerException,
     DockerTimeout,
@@ -42,6 +41,7 @@ from .errors import (
     StreamParseError,
     translate_transport_errors,
 )
+from .transport.wire import WireBody
 
 __all__ = [
     "STDERR", "STDIN", "STDOUT", "SYSTEMERR", "CancellableStream", "Stream", "collect", "demux",
@@ -91,38 +91,31 @@ def iter_raw(response: requests.Response, chunk_size: int = STREAM_READ_SIZE) ->
     where = _where(response)
     raw = response.raw
     if isinstance(raw, WireBody):
-        blocks = raw.iter_blocks(chunk_size)
-        try:
-            while True:
-                try:
-                    block = next(blocks)
-                except StopIteration:
-                    return
-                except Exception:
-                    _raise_mid_stream(where)
-                yield block
-        finally:
-            blocks.close()
+        yield from _translated(raw.iter_blocks(chunk_size), where)
     elif response.status_code == 101:
         yield from _iter_reads(_upgraded_reader(raw, chunk_size), where, None)
     elif getattr(raw, "chunked", False) and raw.supports_chunked_reads():
         # One item per HTTP chunk (split beyond chunk_size): measured faster than read1()
         # for small chunks and as fast for large ones.
-        blocks = raw.read_chunked(chunk_size, decode_content=True)
-        try:
-            while True:
-                try:
-                    block = next(blocks)
-                except StopIteration:
-                    return
-                except Exception:
-                    _raise_mid_stream(where)
-                yield block
-        finally:
-            blocks.close()
+        yield from _translated(raw.read_chunked(chunk_size, decode_content=True), where)
     else:
         read, expected, count = _body_reader(response, chunk_size)
         yield from _iter_reads(read, where, expected, count)
+
+
+def _translated(blocks: Generator[bytes, None, None], where: str) -> Iterator[bytes]:
+    """Yield ``blocks``, a failure while reading them raised as ours; close them at the end."""
+    try:
+        while True:
+            try:
+                block = next(blocks)
+            except StopIteration:
+                return
+            except Exception:
+                _raise_mid_stream(where)
+            yield block
+    finally:
+        blocks.close()
 
 
 def _iter_reads(read: Callable[[], bytes], where: str, expected: int | None,

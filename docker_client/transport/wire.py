@@ -15,19 +15,23 @@ answer was not read to its end is closed before it goes back, as urllib3 does.
 """
 from __future__ import annotations
 
+import http.client
+import re
 import socket
 import threading
 import time
 import zlib
 from datetime import timedelta
-from typing import Any, Callable, Iterator, Mapping
+from types import SimpleNamespace
+from typing import Any, Generator, Iterable, Iterator, Mapping
 from urllib.parse import urlencode
 
 import requests
 import requests.adapters
 import urllib3
+from requests.cookies import extract_cookies_to_jar
 from requests.structures import CaseInsensitiveDict
-from requests.utils import get_encoding_from_headers
+from requests.utils import get_encoding_from_headers, super_len
 
 from ..constants import STREAM_READ_SIZE
 
@@ -39,6 +43,8 @@ _NO_BODY_STATUS = (204, 304)
 _CRLF = b"\r\n"
 _HEAD_END = b"\r\n\r\n"
 _ORIGINAL_SEND = requests.adapters.HTTPAdapter.send
+#: Characters requests' ``requote_uri`` would change in a request target.
+_UNSAFE_TARGET = re.compile(r"[^A-Za-z0-9\-._~!#$%&'()*+,/:;=?@\[\]]")
 
 
 def lane_adapter_ok(adapter: Any) -> bool:
@@ -87,12 +93,9 @@ class WireLane:
         target, full_url = _target(url, params)
         if target is None:
             return None
-        body = data
-        if isinstance(data, str):
-            try:
-                body = data.encode("latin-1")  # as http.client encodes a str body
-            except UnicodeEncodeError:
-                return None
+        body = _Body.of(data)
+        if body is None:
+            return None
         request_head = self._head(session_headers, method, target, body, headers)
         if request_head is None:
             return None
@@ -103,20 +106,26 @@ class WireLane:
             return self._exchange(method, full_url, head, sent_headers, body, connect_timeout,
                                   read_timeout, stream, started, fresh=False)
         except _Closed:
+            if body.started:  # a stream already read cannot be sent again
+                raise requests.exceptions.ConnectionError(
+                    "Connection aborted: the daemon closed the connection without an answer"
+                ) from None
             return self._exchange(method, full_url, head, sent_headers, body, connect_timeout,
                                   read_timeout, stream, started, fresh=True)
 
     # -- the request -------------------------------------------------------------------------
 
     def _head(self, session_headers: Mapping[str, Any], method: str, target: str,
-              data: bytes | None, headers: Mapping[str, Any] | None
+              body: _Body, headers: Mapping[str, Any] | None
               ) -> tuple[bytes, list[tuple[str, str]]] | None:
         merged = {k.lower(): (k, v) for k, v in session_headers.items()}
         if headers:
             for key, value in headers.items():
                 merged[key.lower()] = (key, value)
-        if data is not None:
-            merged["content-length"] = ("Content-Length", len(data))
+        if body.length is not None:
+            merged["content-length"] = ("Content-Length", body.length)
+        elif body.chunked:
+            merged["transfer-encoding"] = ("Transfer-Encoding", "chunked")
         elif method not in ("GET", "HEAD") and "content-length" not in merged:
             merged["content-length"] = ("Content-Length", 0)
         lines = [f"{method} {target} HTTP/1.1", f"Host: {self.host_header}"]
@@ -137,7 +146,7 @@ class WireLane:
             return None
 
     def _exchange(self, method: str, url: str, head: bytes, sent_headers: list[tuple[str, str]],
-                  body: bytes | None,
+                  body: _Body,
                   connect_timeout: float | None, read_timeout: float | None, stream: bool,
                   started: float, fresh: bool) -> requests.Response:
         pool = self.pool
@@ -152,24 +161,25 @@ class WireLane:
             sock = conn.sock
             sock.settimeout(read_timeout)
             try:
-                if body and len(body) <= 65536:
-                    sock.sendall(head + body)
-                else:
-                    sock.sendall(head)
-                    if body:
-                        sock.sendall(body)
-                status, reason, fields, rest, version = _read_head(sock, reused)
+                try:
+                    body.send(sock, head)
+                except (BrokenPipeError, ConnectionResetError):
+                    if reused and not body.started:
+                        raise _Closed() from None
+                    # The daemon may have answered (an error) before it stopped reading.
+                    body.broken = True
+                status, reason, fields, rest, version = _read_head(sock, reused and not body.started)
             except socket.timeout as exc:
                 raise requests.exceptions.ReadTimeout(
                     f"read timed out after {read_timeout} s") from exc
             except (BrokenPipeError, ConnectionResetError):
-                if reused:
+                if reused and not body.started:
                     raise _Closed() from None
                 raise
-            response = _response(status, reason, fields, method, url, sent_headers, body,
-                                 self.adapter)
+            response = _response(status, reason, fields, method, url, sent_headers,
+                                 body.data, self.adapter)
             body_kind, length = _framing(method, status, response.headers)
-            keep_alive = (version == b"HTTP/1.1" and "close" not in
+            keep_alive = (version == b"HTTP/1.1" and not body.broken and "close" not in
                           response.headers.get("connection", "").lower())
             reader = WireBody(pool, conn, sock, rest, body_kind, length, keep_alive,
                               response.headers.get("content-encoding"))
@@ -180,7 +190,7 @@ class WireLane:
                 except socket.timeout as exc:
                     raise requests.exceptions.ReadTimeout(
                         f"read timed out after {read_timeout} s") from exc
-                response._content_consumed = True
+                response._content_consumed = True  # type: ignore[attr-defined]
         except BaseException:
             if reader is not None:
                 reader.close()
@@ -190,6 +200,91 @@ class WireLane:
             raise
         response.elapsed = timedelta(seconds=time.perf_counter() - started)
         return response
+
+
+#: Bodies up to this size go out in one send with the head.
+_SMALL_BODY = 64 * 1024
+#: The reads made from a file body.
+_FILE_BLOCK = 1024 * 1024
+
+
+class _Body:
+    """A request body as the lane sends it: bytes with a length, a file, or chunks.
+
+    As requests does: bytes-like data (and text, encoded as http.client does) goes with a
+    ``Content-Length``; a file with a known size too, read in blocks; any other iterator or
+    a file of unknown size is sent chunked. Lists, tuples and mappings (form fields for requests)
+    are left to requests.
+    """
+
+    def __init__(self, data: Any, length: int | None, chunked: bool) -> None:
+        self.data = data
+        self.length = length
+        self.chunked = chunked
+        self.started = False  # part of a streamed body has been read from its source
+        self.broken = False  # the daemon stopped reading it before its end
+
+    @classmethod
+    def of(cls, data: Any) -> _Body | None:
+        if data is None:
+            return cls(None, None, False)
+        if isinstance(data, str):
+            data = data.encode("utf-8")  # as urllib3 2 sends a str body
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            return cls(data, memoryview(data).nbytes, False)
+        if isinstance(data, (list, tuple, Mapping)) or not hasattr(data, "__iter__"):
+            return None
+        if hasattr(data, "read"):
+            try:
+                length = super_len(data)  # type: ignore[no-untyped-call]
+            except (OSError, ValueError):
+                length = 0
+            if length:
+                return cls(data, length, False)
+        return cls(data, None, True)
+
+    def send(self, sock: Any, head: bytes) -> None:
+        data = self.data
+        if data is None:
+            sock.sendall(head)
+        elif self.length is not None and not hasattr(data, "read"):
+            if self.length <= _SMALL_BODY:
+                sock.sendall(head + bytes(data))
+            else:
+                sock.sendall(head)
+                sock.sendall(data)
+        else:
+            sock.sendall(head)
+            self.started = True
+            for block in self._blocks():
+                if self.chunked:
+                    if len(block) <= _SMALL_BODY:
+                        sock.sendall(b"%x\r\n%b\r\n" % (len(block), block))
+                    else:
+                        sock.sendall(b"%x\r\n" % len(block))
+                        sock.sendall(block)
+                        sock.sendall(b"\r\n")
+                else:
+                    sock.sendall(block)
+            if self.chunked:
+                sock.sendall(b"0\r\n\r\n")
+
+    def _blocks(self) -> Iterator[Any]:
+        data = self.data
+        if hasattr(data, "read"):
+            read = data.read
+            while True:
+                block = read(_FILE_BLOCK)
+                if not block:
+                    return
+                if isinstance(block, str):
+                    block = block.encode("utf-8")
+                yield block
+        for block in data:
+            if isinstance(block, str):
+                block = block.encode("utf-8")
+            if block:
+                yield block
 
 
 def _connect(conn: Any, timeout: float | None) -> None:
@@ -226,13 +321,14 @@ def _target(url: str, params: Any) -> tuple[str | None, str]:
         if query:
             target = f"{target}&{query}" if "?" in target else f"{target}?{query}"
             url = url[:slash] + target
-    if " " in target:
-        return None, url
+    if _UNSAFE_TARGET.search(target):
+        return None, url  # requests quotes these its own way
     return target, url
 
 
 def _encode_params(params: Any) -> str | None:
     """requests' ``_encode_params`` for a dict or a list of pairs; None for anything else."""
+    items: Iterable[Any]
     if isinstance(params, Mapping):
         items = params.items()
     elif isinstance(params, list):
@@ -285,7 +381,7 @@ def _read_head(sock: Any, reused: bool) -> tuple[int, str, list[tuple[str, str]]
         if 100 <= status < 200 and status != 101:
             buffer = rest
             continue
-        reason = parts[2].decode("latin-1") if len(parts) > 2 else ""
+        reason = parts[2].decode("latin-1").strip() if len(parts) > 2 else ""
         fields = []
         for line in lines[1:]:
             name, sep, value = line.partition(b":")
@@ -298,12 +394,15 @@ def _response(status: int, reason: str, fields: list[tuple[str, str]], method: s
               sent_headers: list[tuple[str, str]], body: bytes | None,
               adapter: Any) -> requests.Response:
     """A ``requests.Response`` as ``HTTPAdapter.build_response`` makes it."""
-    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+    joined: dict[str, list[str]] = {}
     for name, value in fields:
-        if name in headers:
-            headers[name] = f"{headers[name]}, {value}"
+        key = name.lower()
+        if key in joined:
+            joined[key][1] = f"{joined[key][1]}, {value}"
         else:
-            headers[name] = value
+            joined[key] = [name, value]
+    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(
+        (name, value) for name, value in joined.values())
     request = requests.PreparedRequest()
     request.method = method
     request.url = url
@@ -317,7 +416,19 @@ def _response(status: int, reason: str, fields: list[tuple[str, str]], method: s
     response.url = url
     response.request = request
     response.connection = adapter
+    if "set-cookie" in joined:
+        _keep_cookies(response, request, fields)
     return response
+
+
+def _keep_cookies(response: requests.Response, request: requests.PreparedRequest,
+                  fields: list[tuple[str, str]]) -> None:
+    """Put the response's Set-Cookie cookies in ``response.cookies``, as requests does."""
+    message = http.client.HTTPMessage()
+    for name, value in fields:
+        message[name] = value
+    holder = SimpleNamespace(_original_response=SimpleNamespace(msg=message))
+    extract_cookies_to_jar(response.cookies, request, holder)  # type: ignore[no-untyped-call]
 
 
 #: Body framings.
@@ -343,6 +454,39 @@ def _framing(method: str, status: int, headers: Mapping[str, str]) -> tuple[int,
     return _UNTIL_CLOSE, -1
 
 
+class _Decoder:
+    """gzip (of one or more members) or deflate (zlib-wrapped or raw), as urllib3 decodes them."""
+
+    def __init__(self, encoding: str) -> None:
+        self._gzip = encoding != "deflate"
+        self._first = True
+        self._object = zlib.decompressobj(16 + zlib.MAX_WBITS if self._gzip else zlib.MAX_WBITS)
+
+    def decode(self, data: bytes) -> bytes:
+        try:
+            return self._decode(data)
+        except zlib.error as exc:
+            raise urllib3.exceptions.ProtocolError(
+                f"the daemon's compressed body is corrupt: {exc}") from exc
+
+    def _decode(self, data: bytes) -> bytes:
+        if not self._gzip and self._first:
+            self._first = False
+            try:
+                return self._object.decompress(data)
+            except zlib.error:  # no zlib wrapper: raw deflate
+                self._object = zlib.decompressobj(-zlib.MAX_WBITS)
+        out = [self._object.decompress(data)]
+        while self._gzip and self._object.eof and self._object.unused_data:
+            rest = self._object.unused_data
+            self._object = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            out.append(self._object.decompress(rest))
+        return b"".join(out)
+
+    def flush(self) -> bytes:
+        return self._object.flush()
+
+
 class WireBody:
     """The body of a response on the wire lane, read in large blocks: a streamed ``response.raw``.
 
@@ -365,14 +509,8 @@ class WireBody:
         self._released = False
         self._lock = threading.Lock()
         self._received = 0
-        self._decoder: Callable[[bytes], bytes] | None = None
-        self._flush: Callable[[], bytes] | None = None
         encoding = (encoding or "").strip().lower()
-        if encoding in ("gzip", "x-gzip", "deflate"):
-            bits = 16 + zlib.MAX_WBITS if encoding != "deflate" else zlib.MAX_WBITS
-            decompressor = zlib.decompressobj(bits)
-            self._decoder = decompressor.decompress
-            self._flush = decompressor.flush
+        self._decoder = _Decoder(encoding) if encoding in ("gzip", "x-gzip", "deflate") else None
         if self._done:
             self._finish()
 
@@ -393,7 +531,7 @@ class WireBody:
     def tell(self) -> int:
         return self._received
 
-    def iter_blocks(self, size: int = STREAM_READ_SIZE) -> Iterator[bytes]:
+    def iter_blocks(self, size: int = STREAM_READ_SIZE) -> Generator[bytes, None, None]:
         """Yield the body as it arrives, one item per socket read (never empty).
 
         Raises:
@@ -409,16 +547,16 @@ class WireBody:
             blocks = self._sized(size)
         else:
             blocks = self._until_close(size)
-        decode = self._decoder
+        decoder = self._decoder
         for block in blocks:
             self._received += len(block)
-            if decode is not None:
-                block = decode(block)
+            if decoder is not None:
+                block = decoder.decode(block)
                 if not block:
                     continue
             yield block
-        if self._flush is not None:
-            tail = self._flush()
+        if decoder is not None:
+            tail = decoder.flush()
             if tail:
                 yield tail
         self._done = True
@@ -478,7 +616,12 @@ class WireBody:
     # -- framings --------------------------------------------------------------------------------
 
     def _recv(self, size: int) -> bytes:
-        data = self.sock.recv(size)
+        try:
+            data: bytes = self.sock.recv(size)
+        except (socket.timeout, TimeoutError):
+            raise
+        except OSError as exc:
+            raise urllib3.exceptions.ProtocolError(f"Connection broken: {exc!r}", exc) from exc
         if not data:
             raise urllib3.exceptions.ProtocolError(
                 "Connection broken: the daemon closed the connection before the body ended")
@@ -508,7 +651,12 @@ class WireBody:
             yield data
         recv = self.sock.recv
         while True:
-            data = recv(size)
+            try:
+                data = recv(size)
+            except (socket.timeout, TimeoutError):
+                raise
+            except OSError as exc:
+                raise urllib3.exceptions.ProtocolError(f"Connection broken: {exc!r}", exc) from exc
             if not data:
                 return
             yield data
