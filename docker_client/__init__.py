@@ -5,11 +5,18 @@
 """
 from __future__ import annotations
 
-from . import errors, types, utils
+import importlib
+from typing import TYPE_CHECKING
+
+from . import errors
 from ._version import __version__
 from .client import Client, from_env
 from .env import kwargs_from_env
 from .tls import TLSConfig
+
+if TYPE_CHECKING:
+    from . import types, utils
+    from .registry import RegistryClient
 
 #: docker-py's name for the low-level client.
 APIClient = Client
@@ -21,9 +28,17 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # The registry client is imported on first use: most users never need it.
+    # Imported on first use, to keep ``import docker_client`` cheap: the registry client (most
+    # users never need it), and ``types`` and ``utils`` (the client imports what it needs of
+    # them when it needs it).
     if name == "RegistryClient":
         from .registry import RegistryClient
 
         return RegistryClient
+    if name in ("types", "utils"):
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'docker_client' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

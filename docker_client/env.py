@@ -8,8 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from .constants import DEFAULT_DOCKER_HOST
@@ -19,9 +18,8 @@ from .tls import TLSConfig
 _DEFAULT_PORTS = {"http": 2375, "https": 2376, "ssh": 22}
 
 
-@dataclass(frozen=True)
-class DaemonAddress:
-    """A parsed daemon address.
+class DaemonAddress(NamedTuple):
+    """A parsed daemon address (immutable).
 
     Attributes:
         scheme: ``"unix"``, ``"http"``, ``"https"`` or ``"ssh"``.

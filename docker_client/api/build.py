@@ -26,7 +26,7 @@ from typing import (
     overload,
 )
 
-from .. import auth, build_context, errors, streams
+from .. import auth, errors, streams
 from ..constants import CONTAINER_LIMITS_KEYS
 from ..utils.containers import format_extra_hosts
 from ..utils.convert import convert_filters
@@ -191,6 +191,8 @@ class BuildApiMixin(ApiMixin):
             elif not os.path.isdir(path):
                 raise TypeError("You must specify a directory to build in path")
             else:
+                from .. import build_context  # imported here: the tar writer is not cheap
+
                 context = build_context.prepare_context(path, dockerfile, gzip=gzip)
                 body = context.chunks
                 dockerfile = context.dockerfile
@@ -323,6 +325,8 @@ class BuildApiMixin(ApiMixin):
             content = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         else:
             content = b"".join(bytes(chunk) for chunk in fileobj)
+        from .. import build_context
+
         archive = [build_context.dockerfile_archive(content)]
         return build_context.gzip_stream(archive) if gzip else iter(archive)
 
@@ -338,6 +342,8 @@ def _stdin_context(gzip: bool) -> Tuple[Iterator[bytes], bool]:
     """``docker build -``: standard input is the context tarball (sent as it is), or a
     Dockerfile; and whether this compressed it.
     """
+    from .. import build_context
+
     stdin: IO[bytes] = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else io.BytesIO()
     head = stdin.read(_STDIN_PEEK)
     while len(head) < _STDIN_PEEK:

@@ -33,7 +33,7 @@ _WAIT_CONDITIONS = ("not-running", "next-exit", "removed")
 _MULTIPLEXED_STREAM = "application/vnd.docker.multiplexed-stream"
 _RAW_STREAM = "application/vnd.docker.raw-stream"
 _PATH_STAT_HEADER = "X-Docker-Container-Path-Stat"
-_PORT = re.compile(r"^(\d+)(?:/(tcp|udp|sctp))?$")
+_PORT = r"^(\d+)(?:/(tcp|udp|sctp))?$"  # as text: re compiles and caches it on first use
 _PROTOCOLS = ("tcp", "udp", "sctp")
 
 #: Linux signal names (without ``SIG``) as the daemon parses them (moby/sys/signal).
@@ -44,7 +44,7 @@ _LINUX_SIGNALS = {
     "TRAP": 5, "TSTP": 20, "TTIN": 21, "TTOU": 22, "URG": 23, "USR1": 10, "USR2": 12,
     "VTALRM": 26, "WINCH": 28, "XCPU": 24, "XFSZ": 25, "RTMIN": 34, "RTMAX": 64,
 }
-_REALTIME_SIGNAL = re.compile(r"^RT(?:MIN\+(\d+)|MAX-(\d+))$")
+_REALTIME_SIGNAL = r"^RT(?:MIN\+(\d+)|MAX-(\d+))$"  # as text, as _PORT
 _HIGHEST_SIGNAL = 64
 
 
@@ -733,7 +733,7 @@ def _signal(value: Any) -> str:
 
 def _is_realtime_signal(name: str) -> bool:
     """``RTMIN+1`` to ``RTMIN+15`` and ``RTMAX-14`` to ``RTMAX-1``, as the daemon names them."""
-    match = _REALTIME_SIGNAL.match(name)
+    match = re.match(_REALTIME_SIGNAL, name)
     if match is None:
         return False
     above_min, below_max = match.groups()
@@ -787,7 +787,7 @@ def _port_spec(private_port: Any) -> str:
     if isinstance(private_port, bool):
         raise InvalidArgument(f"invalid port {private_port!r}")
     spec = str(private_port).strip().lower()
-    match = _PORT.match(spec)
+    match = re.match(_PORT, spec)
     if match is None or not 1 <= int(match.group(1)) <= 65535:
         raise InvalidArgument(
             f"invalid port {private_port!r}: expected a port 1-65535, with /tcp, /udp or /sctp maybe")

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, List, Mapping, Optional, Union
 
-from ..types import ContainerConfig, EndpointConfig, HostConfig, NetworkingConfig
 from ..utils.convert import format_environment
 from ._base import ApiMixin
 
 if TYPE_CHECKING:
     from ..env import DaemonAddress
+    from ..types.containers import ContainerConfig, HostConfig
+    from ..types.networks import EndpointConfig, NetworkingConfig
 
 #: config.json ``proxies`` keys -> the environment variables they become (both cases, as the
 #: docker CLI and docker-py set them).
@@ -66,6 +67,8 @@ class ContainerConfigMixin(ApiMixin):
 
     def create_container_config(self, *args: Any, **kwargs: Any) -> ContainerConfig:
         """A :class:`~docker_client.types.ContainerConfig` for this client's API version."""
+        from ..types.containers import ContainerConfig
+
         return ContainerConfig(self._version, *args, **kwargs)
 
     def create_host_config(self, *args: Any, **kwargs: Any) -> HostConfig:
@@ -85,6 +88,8 @@ class ContainerConfigMixin(ApiMixin):
         """
         if "version" in kwargs:
             raise TypeError("create_host_config() got an unexpected keyword argument 'version'")
+        from ..types.containers import HostConfig
+
         return HostConfig(self._version, *args, **kwargs)
 
     def create_networking_config(self, *args: Any, **kwargs: Any) -> NetworkingConfig:
@@ -93,6 +98,8 @@ class ContainerConfigMixin(ApiMixin):
         Example:
             >>> client.create_networking_config({"net1": client.create_endpoint_config(aliases=["db"])})
         """
+        from ..types.networks import NetworkingConfig
+
         return NetworkingConfig(*args, **kwargs)
 
     def create_endpoint_config(self, *args: Any, **kwargs: Any) -> EndpointConfig:
@@ -100,6 +107,8 @@ class ContainerConfigMixin(ApiMixin):
         (``aliases``, ``links``, ``ipv4_address``, ``ipv6_address``, ``link_local_ips``,
         ``driver_opt``, ``mac_address``, ``gw_priority``).
         """
+        from ..types.networks import EndpointConfig
+
         return EndpointConfig(self._version, *args, **kwargs)
 
     def create_container(self, image: str, command: Optional[Union[str, List[str]]] = None,

@@ -44,10 +44,12 @@ _ALNUM = r"[a-z0-9]+"
 _PATH_COMPONENT = rf"{_ALNUM}(?:(?:[._]|__|-+){_ALNUM})*"
 _DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
 _DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
-_NAME = re.compile(rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*", re.ASCII)
-_TAG = re.compile(r"\w[\w.-]{0,127}", re.ASCII)
-_DIGEST = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}", re.ASCII)
-_IMAGE_ID = re.compile(r"[a-f0-9]{64}")
+# Kept as text, compiled (and cached by ``re``) on first use: compiling them at import costs
+# more than the rest of this module.
+_NAME = rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
+_TAG = r"\w[\w.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+_IMAGE_ID = r"[a-f0-9]{64}"
 _NAME_MAX = 255
 
 #: Progress documents read ahead, looking for an error, before a stream is handed out.
@@ -88,19 +90,19 @@ def check_reference(name: str, tag: Optional[str] = None) -> None:
     if len(repository) > _NAME_MAX:
         raise errors.InvalidRepository(f"invalid reference format: repository name {name!r} is longer "
                                        f"than {_NAME_MAX} characters")
-    if not _NAME.fullmatch(repository):
+    if not re.fullmatch(_NAME, repository, re.ASCII):
         raise errors.InvalidRepository(f"invalid reference format: {name!r} is not a valid repository name "
                                        "(lowercase letters, digits and separators, maybe after a registry)")
-    if _IMAGE_ID.fullmatch(repository):
+    if re.fullmatch(_IMAGE_ID, repository, re.ASCII):
         raise errors.InvalidRepository(f"invalid repository name {name!r}: cannot be a 64-byte "
                                        "hexadecimal string")
-    if digest is not None and not _DIGEST.fullmatch(digest):
+    if digest is not None and not re.fullmatch(_DIGEST, digest, re.ASCII):
         raise errors.InvalidRepository(f"invalid reference format: bad digest in {name!r}")
     if tag is not None and tag != "":
         if ":" in tag:
-            if not _DIGEST.fullmatch(tag):
+            if not re.fullmatch(_DIGEST, tag, re.ASCII):
                 raise errors.InvalidRepository(f"invalid digest {tag!r} for {name!r}")
-        elif not _TAG.fullmatch(tag):
+        elif not re.fullmatch(_TAG, tag, re.ASCII):
             raise errors.InvalidRepository(f"invalid tag {tag!r} for {name!r}: up to 128 letters, "
                                            "digits, '_', '.' and '-', not starting with '.' or '-'")
 

@@ -4,14 +4,15 @@ Containers join networks here after creation; ``create_container`` joins them at
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, Optional, Union
 
 from ..errors import InvalidArgument
-from ..types import EndpointConfig
-from ..types.networks import Links
 from ..utils.convert import convert_filters
 from ..utils.resources import resource_id
 from ._base import ApiMixin
+
+if TYPE_CHECKING:
+    from ..types.networks import Links
 
 #: A network or a container: its id or name, or a dict with its ``Id``.
 Resource = Union[str, Mapping[str, Any]]
@@ -225,6 +226,8 @@ class NetworkApiMixin(ApiMixin):
                            (gw_priority, "GwPriority")):
             if value is not None:
                 self._require(f"{_CONNECT} {key}")
+        from ..types.networks import EndpointConfig
+
         endpoint = EndpointConfig(self._version, aliases=aliases, links=links, ipv4_address=ipv4_address,
                                   ipv6_address=ipv6_address, link_local_ips=link_local_ips,
                                   driver_opt=driver_opt, mac_address=mac_address, gw_priority=gw_priority)

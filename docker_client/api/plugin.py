@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import os
 import stat
-import tarfile
 import zlib
-from typing import Any, Iterable, Iterator, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Optional, Union
 
 from .. import auth, streams
 from ..errors import DockerException, InvalidArgument, NullResource
 from ..utils.convert import convert_filters
 from ._base import ApiMixin
+
+if TYPE_CHECKING:
+    import tarfile
 
 #: A plugin: its name (``name:tag``; ``:latest`` when no tag), or a dict with its ``Name``.
 Plugin = Union[str, Mapping[str, Any]]
@@ -384,6 +386,8 @@ def _plugin_tar(root: str) -> Iterator[bytes]:
 
 def _tar_member(path: str, arcname: str, follow: bool) -> Iterator[bytes]:
     """One member: its header, then (for a regular file) its data padded to whole blocks."""
+    import tarfile  # imported here: only create_plugin needs it
+
     try:
         info = _tar_info(path, arcname, follow)
         if info is None:
@@ -408,6 +412,8 @@ def _tar_member(path: str, arcname: str, follow: bool) -> Iterator[bytes]:
 
 def _tar_info(path: str, arcname: str, follow: bool) -> Optional[tarfile.TarInfo]:
     """The tar header of a local file, or None for one tar cannot hold (a socket)."""
+    import tarfile
+
     st = os.stat(path) if follow else os.lstat(path)
     info = tarfile.TarInfo(arcname)
     info.mode = stat.S_IMODE(st.st_mode)

@@ -11,7 +11,6 @@ from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, T
 
 from .. import streams
 from ..errors import InvalidArgument
-from ..types.services import ServiceMode, convert_service_networks
 from ..utils.convert import convert_filters, to_timestamp
 from ..utils.resources import resource_id
 from ._base import ApiMixin
@@ -141,6 +140,8 @@ def _mode(value: Any) -> Optional[Mapping[str, Any]]:
     if not value:
         return None
     if isinstance(value, str):
+        from ..types.services import ServiceMode
+
         return ServiceMode(value)
     return _optional_mapping(value, "mode")
 
@@ -225,6 +226,8 @@ class ServiceApiMixin(ApiMixin):
         self._check_spec(template, _optional_mapping(update_config, "update_config"),
                          _optional_mapping(rollback_config, "rollback_config"),
                          _optional_mapping(endpoint_spec, "endpoint_spec"), service_mode)
+        from ..types.services import convert_service_networks
+
         converted = convert_service_networks(networks)
         top_level_networks = None
         if self._supports(f"{_SPEC} TaskTemplate-Networks"):
@@ -376,6 +379,8 @@ class ServiceApiMixin(ApiMixin):
         template = data["TaskTemplate"]
         in_template = self._supports(f"{_SPEC} TaskTemplate-Networks")
         if networks is not None:
+            from ..types.services import convert_service_networks
+
             converted = convert_service_networks(networks)
             if in_template:
                 template["Networks"] = converted

@@ -6,14 +6,16 @@ the daemon to be a manager of one.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, List, Mapping, Optional, Union
 
 from ..constants import DEFAULT_SWARM_ADDR_POOL, DEFAULT_SWARM_SUBNET_SIZE
 from ..errors import APIError, InvalidArgument
-from ..types.swarm import SwarmSpec
 from ..utils.convert import convert_filters
 from ..utils.resources import resource_id
 from ._base import ApiMixin
+
+if TYPE_CHECKING:
+    from ..types.swarm import SwarmSpec
 
 #: A node: its id or hostname, or a dict with its ``ID``.
 Node = Union[str, Mapping[str, Any]]
@@ -74,6 +76,8 @@ class SwarmApiMixin(ApiMixin):
             >>> spec = client.create_swarm_spec(snapshot_interval=5000, log_entries_for_slow_followers=1200)
             >>> client.init_swarm(advertise_addr="eth0", listen_addr="0.0.0.0:5000", swarm_spec=spec)
         """
+        from ..types.swarm import SwarmSpec
+
         external_ca = kwargs.pop("external_ca", None)
         if external_ca:
             kwargs["external_cas"] = [external_ca]

@@ -9,7 +9,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 from typing import Any, Mapping
 
 from ..errors import CredentialsError
@@ -133,6 +132,8 @@ class Store:
                 f"{self.program} is not installed or not on PATH (needed for the credentials{for_server})"
             )
         log.debug("running %s %s%s", self.program, action, for_server)
+        import subprocess  # imported here: most clients never run a helper
+
         try:
             done = subprocess.run([exe, action], input=data or b"", capture_output=True,
                                   env=create_environment_dict(self.environment), timeout=self.timeout,

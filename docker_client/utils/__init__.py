@@ -1,19 +1,28 @@
-"""docker-py's ``docker.utils`` helpers that user code imports, under the same names."""
+"""docker-py's ``docker.utils`` helpers that user code imports, under the same names.
+
+Each is imported on first use: ``import docker_client`` does not pay for them (the build
+context helpers pull in the tar writer and the pattern matcher).
+"""
 from __future__ import annotations
 
-from ..env import kwargs_from_env, parse_host
-from ..versions import version_gte, version_lt
-from .containers import (
-    convert_port_bindings,
-    convert_tmpfs_mounts,
-    convert_volume_binds,
-    format_extra_hosts,
-    normalize_links,
-    parse_devices,
-    parse_env_file,
-    split_command,
-)
-from .convert import convert_filters, datetime_to_timestamp, format_environment, parse_bytes
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..env import kwargs_from_env, parse_host
+    from ..versions import version_gte, version_lt
+    from .build import create_archive, exclude_paths, match_tag, mkbuildcontext, tar
+    from .containers import (
+        convert_port_bindings,
+        convert_tmpfs_mounts,
+        convert_volume_binds,
+        format_extra_hosts,
+        normalize_links,
+        parse_devices,
+        parse_env_file,
+        split_command,
+    )
+    from .convert import convert_filters, datetime_to_timestamp, format_environment, parse_bytes
 
 __all__ = [
     "convert_filters", "datetime_to_timestamp", "format_environment", "kwargs_from_env",
@@ -21,16 +30,33 @@ __all__ = [
     # container settings
     "convert_port_bindings", "convert_tmpfs_mounts", "convert_volume_binds", "format_extra_hosts",
     "normalize_links", "parse_devices", "parse_env_file", "split_command",
-    # build contexts (imported on first use: tarfile and the pattern matcher are not cheap)
+    # build contexts
     "create_archive", "exclude_paths", "match_tag", "mkbuildcontext", "tar",
 ]
 
-_BUILD_NAMES = {"create_archive", "exclude_paths", "match_tag", "mkbuildcontext", "tar"}
+#: Where each public name lives (relative to this package).
+_MODULES = {
+    "kwargs_from_env": "..env", "parse_host": "..env",
+    "version_gte": "..versions", "version_lt": "..versions",
+    "convert_filters": ".convert", "datetime_to_timestamp": ".convert",
+    "format_environment": ".convert", "parse_bytes": ".convert",
+    "convert_port_bindings": ".containers", "convert_tmpfs_mounts": ".containers",
+    "convert_volume_binds": ".containers", "format_extra_hosts": ".containers",
+    "normalize_links": ".containers", "parse_devices": ".containers",
+    "parse_env_file": ".containers", "split_command": ".containers",
+    "create_archive": ".build", "exclude_paths": ".build", "match_tag": ".build",
+    "mkbuildcontext": ".build", "tar": ".build",
+}
 
 
 def __getattr__(name: str) -> object:
-    if name in _BUILD_NAMES:
-        from . import build
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'docker_client.utils' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # looked up once
+    return value
 
-        return getattr(build, name)
-    raise AttributeError(f"module 'docker_client.utils' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

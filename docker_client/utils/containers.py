@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 from typing import Any, Iterable, Mapping, Union
 
 from .. import versions
@@ -29,11 +28,12 @@ _MODE_GROUPS = (
     ("nocopy",),
     ("consistent", "cached", "delegated"),
 )
-_CONTAINER_PORT = re.compile(r"^(?P<port>\d+)(?:/(?P<proto>tcp|udp|sctp))?$")
-_HOST_PORT = re.compile(r"^(?:\d+(?:-\d+)?)?$")
+# Regular expressions as text: ``re`` compiles and caches them on first use, not at import.
+_CONTAINER_PORT = r"^(?P<port>\d+)(?:/(?P<proto>tcp|udp|sctp))?$"
+_HOST_PORT = r"^(?:\d+(?:-\d+)?)?$"
 # A Windows path somewhere in a bind ("C:\data:C:\data", "c:/x:d:/y", \\.\pipe\...): the daemon
 # parses those its own way, so they are passed on unchecked.
-_WINDOWS_PATH = re.compile(r"(?:^|:)[A-Za-z]:[\\/]|\\")
+_WINDOWS_PATH = r"(?:^|:)[A-Za-z]:[\\/]|\\"
 
 
 def require_param(version: str, feature: str, param: str) -> None:
@@ -113,7 +113,7 @@ def _convert_port_binding(binding: Any, container_port: str) -> dict[str, str]:
             f"invalid host port {host_port!r} for port {container_port}: expected an int or a string"
         )
     port_text = "" if host_port is None else str(host_port)
-    if not _HOST_PORT.match(port_text):
+    if not re.match(_HOST_PORT, port_text):
         raise InvalidArgument(
             f"invalid host port {host_port!r} for port {container_port}: expected e.g. 8080 or '8000-8010'"
         )
@@ -146,7 +146,7 @@ def convert_port_bindings(port_bindings: Mapping[Any, Any]) -> dict[str, list[di
     result: dict[str, list[dict[str, str]]] = {}
     for key, value in port_bindings.items():
         container_port = str(key)
-        match = _CONTAINER_PORT.match(container_port)
+        match = re.match(_CONTAINER_PORT, container_port)
         if isinstance(key, bool) or match is None:
             raise InvalidArgument(
                 f"invalid container port {key!r} in port_bindings: expected e.g. 80, '80' or '80/udp'"
@@ -189,7 +189,7 @@ def check_bind(spec: Any) -> str:
     """
     if not isinstance(spec, str):
         raise InvalidArgument(f"invalid bind {spec!r}: expected a 'host-src:container-dest[:options]' string")
-    if _WINDOWS_PATH.search(spec):
+    if re.search(_WINDOWS_PATH, spec):
         return spec
     parts = spec.split(":")
     if not parts[0] or len(parts) > 3:
@@ -404,6 +404,8 @@ def split_command(command: str) -> list[str]:
     Raises:
         InvalidArgument: unbalanced quotes or a trailing escape.
     """
+    import shlex  # imported here: only string commands need it
+
     try:
         return shlex.split(command)
     except ValueError as exc:

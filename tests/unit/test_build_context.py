@@ -12,7 +12,6 @@ import io
 import os
 import struct
 import tarfile
-import time
 from pathlib import Path
 from typing import Iterable, List
 
@@ -625,9 +624,10 @@ def test_docker_py_helpers(tmp_path: Path) -> None:
     assert not docker_py_build.match_tag("Upper/case")
 
 
-# -- speed -----------------------------------------------------------------------------------
+# -- a large tree ----------------------------------------------------------------------------
 
-SPEED_PATTERNS = [
+#: Thirty lines of the benchmark's kind: "!" exceptions, "**", classes, rooted and nested paths.
+LARGE_TREE_PATTERNS = [
     "**/*.pyc", "**/*.log", "*.tmp", "**/__pycache__", ".git", "node_modules", "**/*.swp", "build/",
     "dist", "*.egg-info", "pkg1/**", "!pkg1/mod1/**", "pkg2/mod2/f1*", "**/f9?.md", "/docs", ".venv",
     "**/.DS_Store", "coverage", "**/*.orig", "tmp*", "!tmp/keep", "pkg3/*/f5.txt", "**/mod4?/*.json",
@@ -635,22 +635,88 @@ SPEED_PATTERNS = [
 ]
 
 
-def test_twenty_thousand_files_with_thirty_patterns(tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def reference_walk(root: str, matcher: PatternMatcher) -> List[str]:
+    """The CLI's walk with patternmatcher's loop for every entry: no shortcut of ours."""
+    found: List[str] = []
+
+    def walk(directory: str, prefix: str, parent: List[bool] | None) -> None:
+        for name in sorted(os.listdir(directory), key=os.fsencode):
+            rel, path = prefix + name, os.path.join(directory, name)
+            is_dir = os.path.isdir(path) and not os.path.islink(path)
+            excluded, results = matcher.match_entry(rel, parent)
+            if not excluded:
+                found.append(rel)
+            if is_dir and (not excluded or matcher.may_include_below(rel)):
+                walk(path, rel + "/", results)
+
+    walk(root, "", None)
+    return found
+
+
+def test_a_large_tree_is_archived_as_the_pattern_loop_decides(tmp_path: Path) -> None:
+    # The walk decides most files with the few patterns that could apply in their directory;
+    # this checks it against the plain pattern loop on a tree of the benchmark's shape.
     root = tmp_path / "ctx"
-    extensions = [".py", ".txt", ".log", ".pyc", ".md", ".json", ".tmp"]
-    for d in range(200):
+    extensions = [".py", ".txt", ".log", ".pyc", ".md", ".json", ".tmp", ".bak"]
+    for d in range(60):
         sub = root / f"pkg{d % 20}" / f"mod{d}"
         sub.mkdir(parents=True)
         for i in range(100):
-            (sub / f"f{i}{extensions[(d + i) % 7]}").write_bytes(b"x" * (10 + (i * 37 + d) % 400))
-    (root / "Dockerfile").write_text("FROM scratch\n")
-    (root / ".dockerignore").write_text("\n".join(SPEED_PATTERNS) + "\n")
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        size = sum(len(chunk) for chunk in prepare_context(str(root)).chunks)
-        best = min(best, time.perf_counter() - start)
-    with capsys.disabled():
-        print(f"\n20,000 files, 30 patterns: {best:.3f} s, {size} bytes")
-    assert best < 3.0  # about 0.3 s on a quiet machine; generous for loaded ones
+            name = f"{'ab'[i % 2] if i % 3 == 0 else 'f'}{i}{extensions[(d + i) % len(extensions)]}"
+            (sub / name).write_bytes(b"x" * (10 + (i * 37 + d) % 700))
+    for extra in ["tmp/keep", "tmp/other", "tmpfile", "docs/x", "a.tmp", "Dockerfile", "build/x/y"]:
+        (root / extra).parent.mkdir(parents=True, exist_ok=True)
+        (root / extra).write_text(extra)
+    (root / ".dockerignore").write_text("\n".join(LARGE_TREE_PATTERNS) + "\n")
+    patterns = parse_dockerignore("\n".join(LARGE_TREE_PATTERNS))
+    matcher = PatternMatcher(trim_build_files(patterns, "Dockerfile"))
+    expected = reference_walk(str(root), matcher)
+    assert 2000 < len(expected) < 5000  # the patterns leave out a good part, not everything
+    assert [e.path for e in context_entries(str(root), matcher)] == expected
+    members = tar_members(context_bytes(root))
+    assert [m.name for m in members] == expected
+    for member in members[:50]:
+        if member.isfile():
+            assert member.size == (root / member.name).stat().st_size
+
+
+# -- files that change between the listing and the archive -----------------------------------
+
+
+def test_an_empty_file_that_cannot_be_opened_is_still_archived(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # As the CLI, which opens only files with data.
+    root = make_tree(tmp_path / "ctx", ["Dockerfile"])
+    (root / "empty").write_bytes(b"")
+    real_open = os.open
+
+    def refuse(path: str, *args: object, **kwargs: object) -> int:
+        if path.endswith("empty"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refuse)
+    members = tar_members(b"".join(tar_stream(str(root))))
+    assert [(m.name, m.size) for m in members] == [("Dockerfile", len("Dockerfile\n")), ("empty", 0)]
+
+
+def test_a_listed_file_that_became_a_fifo_or_a_link_is_archived_as_it_is_now(tmp_path: Path) -> None:
+    # The walk names a regular file; by the time it is archived it is something else. It is
+    # neither waited on (a FIFO) nor followed (a link).
+    root = make_tree(tmp_path / "ctx", ["target"])
+    os.mkfifo(root / "was-a-file")
+    os.symlink("target", root / "now-a-link")
+    listed = [(name, str(root / name), bc._FILE) for name in ("now-a-link", "target", "was-a-file")]
+    data = b"".join(bc._tar_chunks(str(root), (), iter(listed), {}, (), bc.DEFAULT_CHUNK_SIZE))  # type: ignore[arg-type]
+    members = {m.name: m for m in tar_members(data)}
+    assert members["was-a-file"].isfifo() and members["now-a-link"].issym()
+    assert members["now-a-link"].linkname == "target" and members["target"].isfile()
+
+
+def test_sockets_are_left_out_of_the_tar(tmp_path: Path) -> None:
+    import socket
+
+    root = make_tree(tmp_path / "ctx", ["f"])
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(root / "sock"))
+        assert [m.name for m in tar_members(b"".join(tar_stream(str(root))))] == ["f"]
