@@ -868,17 +868,23 @@ def _sized_chunks(size: int | None) -> Callable[[Iterable[bytes]], Iterator[byte
     _positive_int(size, "chunk_size")
 
     def sized(chunks: Iterable[bytes]) -> Iterator[bytes]:
-        buffer = bytearray()
+        # Pieces are gathered and joined once per item: each byte is copied once here.
+        pieces: list[bytes] = []
+        have = 0
         for chunk in chunks:
-            if not buffer and len(chunk) == size:
-                yield chunk
-                continue
-            buffer += chunk
-            while len(buffer) >= size:
-                yield bytes(buffer[:size])
-                del buffer[:size]  # O(1): CPython moves the start of a bytearray
-        if buffer:
-            yield bytes(buffer)
+            while chunk:
+                need = size - have
+                if len(chunk) < need:
+                    pieces.append(chunk)
+                    have += len(chunk)
+                    break
+                pieces.append(chunk[:need] if len(chunk) > need else chunk)
+                yield pieces[0] if len(pieces) == 1 else b"".join(pieces)
+                pieces = []
+                have = 0
+                chunk = chunk[need:]
+        if pieces:
+            yield b"".join(pieces)
 
     return sized
 

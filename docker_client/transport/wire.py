@@ -532,7 +532,8 @@ class WireBody:
         return self._received
 
     def iter_blocks(self, size: int = STREAM_READ_SIZE) -> Generator[bytes, None, None]:
-        """Yield the body as it arrives, one item per socket read (never empty).
+        """Yield the body as it arrives, one item per socket read (never empty, at most ``size``
+        bytes, reads of at most 256 KiB).
 
         Raises:
             urllib3.exceptions.ProtocolError: the connection ended before the body did, or the
@@ -541,6 +542,8 @@ class WireBody:
         """
         if self._done:
             return
+        # Larger reads gain nothing and cost an allocation (an mmap) each.
+        size = min(size, STREAM_READ_SIZE)
         if self._kind == _CHUNKED:
             blocks = self._chunked(size)
         elif self._kind == _LENGTH:
@@ -671,11 +674,12 @@ class WireBody:
                 data = recv(size)
             pos = 0
             end = len(data)
-            out = []
+            out: list[Any] = []  # payload pieces: views of data, joined (one copy) at the end
+            view = memoryview(data)
             while pos < end:
                 if left > 0:
                     take = left if left <= end - pos else end - pos
-                    out.append(data[pos:pos + take] if take != end else data)
+                    out.append(view[pos:pos + take] if take != end else data)
                     pos += take
                     left -= take
                     if left:
@@ -707,7 +711,7 @@ class WireBody:
                     self._trailers()
                     return
             if out:
-                yield out[0] if len(out) == 1 else b"".join(out)
+                yield out[0] if len(out) == 1 and out[0] is data else b"".join(out)
             data = data[pos:] if pos < end else b""
             if data and left == 0 and data.find(_CRLF) < 0:
                 # a chunk-size line cut by the end of the read
