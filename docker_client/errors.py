@@ -280,6 +280,8 @@ def translate_transport_errors(where: str) -> Iterator[None]:
         raise StreamInterrupted(f"the connection to {where} broke in mid-stream: {exc}") from exc
     except requests.exceptions.ConnectionError as exc:
         raise DockerConnectionError(_connection_message(where, exc)) from exc
+    except requests.exceptions.RequestException:
+        raise  # a bad header or URL (requests' errors are OSErrors too): not a connection failure
     except (ConnectionError, OSError) as exc:
         raise DockerConnectionError(_connection_message(where, exc)) from exc
     except json.JSONDecodeError as exc:

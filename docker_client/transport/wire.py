@@ -43,8 +43,14 @@ _NO_BODY_STATUS = (204, 304)
 _CRLF = b"\r\n"
 _HEAD_END = b"\r\n\r\n"
 _ORIGINAL_SEND = requests.adapters.HTTPAdapter.send
-#: Characters requests' ``requote_uri`` would change in a request target.
-_UNSAFE_TARGET = re.compile(r"[^A-Za-z0-9\-._~!#$%&'()*+,/:;=?@\[\]]")
+#: What requests (``requote_uri``, urllib3's ``parse_url``) would change in a request target:
+#: characters it quotes, a fragment, a ``%`` not followed by two upper-case hex digits, an
+#: escaped unreserved character, a dot segment, an empty query. The client's own URLs have none.
+_UNSAFE_TARGET = re.compile(r"[^A-Za-z0-9\-._~!$%&'()*+,/:;=?@]")
+_UNUSUAL_TARGET = re.compile(
+    r"[^A-Za-z0-9\-._~!$%&'()*+,/:;=?@]|%(?![0-9A-F]{2})"
+    r"|%(?:2[DE]|3[0-9]|4[1-9A-F]|5[0-9AF]|6[1-9A-F]|7[0-9AE])"
+    r"|/\.\.?(?=/|\?|$)|\?(?=&|$)")
 
 
 def lane_adapter_ok(adapter: Any) -> bool:
@@ -128,10 +134,13 @@ class WireLane:
             merged["transfer-encoding"] = ("Transfer-Encoding", "chunked")
         elif method not in ("GET", "HEAD") and "content-length" not in merged:
             merged["content-length"] = ("Content-Length", 0)
-        lines = [f"{method} {target} HTTP/1.1", f"Host: {self.host_header}"]
+        lines = [f"{method} {target} HTTP/1.1"]
+        host = merged.get("host")
+        if host is None or host[1] is None:  # else the caller's, where it stands, as http.client
+            lines.append(f"Host: {self.host_header}")
         sent: list[tuple[str, str]] = []
         for key, value in merged.values():
-            if value is None or key.lower() == "host":
+            if value is None:
                 continue
             text = value if isinstance(value, str) else (
                 value.decode("latin-1") if isinstance(value, bytes) else str(value))
@@ -313,7 +322,9 @@ def _target(url: str, params: Any) -> tuple[str | None, str]:
     slash = url.find("/", start + 3) if start >= 0 else -1
     if slash < 0:
         return None, url
-    target = url[slash:].partition("#")[0]
+    target = url[slash:]
+    if _UNUSUAL_TARGET.search(target):
+        return None, url  # requests quotes or normalises these its own way
     if params:
         query = _encode_params(params)
         if query is None:
@@ -512,6 +523,8 @@ class WireBody:
         encoding = (encoding or "").strip().lower()
         self._decoder = _Decoder(encoding) if encoding in ("gzip", "x-gzip", "deflate") else None
         if self._done:
+            if buffered:
+                self._keep_alive = False  # bytes nobody asked for: do not reuse
             self._finish()
 
     # -- what requests and streams use -----------------------------------------------------------
@@ -557,6 +570,10 @@ class WireBody:
                 block = decoder.decode(block)
                 if not block:
                     continue
+            if len(block) > size:  # bytes read with the head, or a decoder's output
+                for start in range(0, len(block), size):
+                    yield block[start:start + size]
+                continue
             yield block
         if decoder is not None:
             tail = decoder.flush()
@@ -633,10 +650,10 @@ class WireBody:
     def _sized(self, size: int) -> Iterator[bytes]:
         remaining = self._remaining
         data, self._buffered = self._buffered, b""
+        if len(data) > remaining:
+            self._keep_alive = False
+            data = data[:remaining]
         if data:
-            if len(data) > remaining:
-                self._keep_alive = False
-                data = data[:remaining]
             remaining -= len(data)
             self._remaining = remaining
             yield data
@@ -701,8 +718,10 @@ class WireBody:
                 try:
                     left = int(text.split(b";", 1)[0], 16)
                 except ValueError:
+                    left = -1
+                if left < 0:
                     raise urllib3.exceptions.ProtocolError(
-                        f"invalid chunk size {text[:40]!r} in the daemon's response") from None
+                        f"invalid chunk size {text[:40]!r} in the daemon's response")
                 pos = eol + 2
                 if left == 0:
                     if out:
