@@ -29,10 +29,9 @@ The tree (names as in docker-py, so ``except docker.errors.X`` keeps working)::
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import socket
-from typing import Any, Iterator, NoReturn
+from typing import Any, Literal, NoReturn
 
 import requests
 import urllib3.exceptions
@@ -258,34 +257,52 @@ def create_api_error_from_http_exception(e: requests.exceptions.HTTPError) -> No
     raise create_api_error_from_response(e.response) from e
 
 
-@contextlib.contextmanager
-def translate_transport_errors(where: str) -> Iterator[None]:
+class translate_transport_errors:
     """The one boundary where socket, urllib3 and requests failures become ours.
+
+    A context manager (a class rather than a generator: it wraps every call).
 
     Args:
         where: what was being reached (a socket path or URL), put in the message.
     """
-    try:
-        yield
-    except DockerException:
-        raise
-    except requests.exceptions.ConnectTimeout as exc:
-        raise DockerConnectionError(f"timed out connecting to the Docker daemon at {where}") from exc
-    except (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError,
-            socket.timeout) as exc:  # socket.timeout is not a TimeoutError before Python 3.10
-        raise DockerTimeout(f"the Docker daemon at {where} did not answer in time") from exc
-    except requests.exceptions.ChunkedEncodingError as exc:
-        raise StreamInterrupted(f"the connection to {where} broke in mid-stream: {exc}") from exc
-    except (urllib3.exceptions.ProtocolError, urllib3.exceptions.IncompleteRead) as exc:
-        raise StreamInterrupted(f"the connection to {where} broke in mid-stream: {exc}") from exc
-    except requests.exceptions.ConnectionError as exc:
-        raise DockerConnectionError(_connection_message(where, exc)) from exc
-    except requests.exceptions.RequestException:
-        raise  # a bad header or URL (requests' errors are OSErrors too): not a connection failure
-    except (ConnectionError, OSError) as exc:
-        raise DockerConnectionError(_connection_message(where, exc)) from exc
-    except json.JSONDecodeError as exc:
-        raise StreamParseError(f"invalid JSON from the Docker daemon at {where}: {exc}") from exc
+
+    __slots__ = ("where",)
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: Any) -> Literal[False]:
+        if exc is None or not isinstance(exc, Exception) or isinstance(exc, DockerException):
+            return False
+        translated = _translated(exc, self.where)
+        if translated is None:
+            return False
+        raise translated from exc
+
+
+def _translated(exc: Exception, where: str) -> DockerException | None:
+    """Our exception for a transport failure, or None for an exception that stays as it is."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return DockerConnectionError(f"timed out connecting to the Docker daemon at {where}")
+    if isinstance(exc, (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError,
+                        TimeoutError, socket.timeout)):  # socket.timeout: not a TimeoutError in 3.9
+        return DockerTimeout(f"the Docker daemon at {where} did not answer in time")
+    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError,
+                        urllib3.exceptions.IncompleteRead)):
+        return StreamInterrupted(f"the connection to {where} broke in mid-stream: {exc}")
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return DockerConnectionError(_connection_message(where, exc))
+    if isinstance(exc, requests.exceptions.RequestException):
+        return None  # a bad header or URL (requests' errors are OSErrors too): not a connection failure
+    if isinstance(exc, (ConnectionError, OSError)):
+        return DockerConnectionError(_connection_message(where, exc))
+    if isinstance(exc, json.JSONDecodeError):
+        return StreamParseError(f"invalid JSON from the Docker daemon at {where}: {exc}")
+    return None
 
 
 def _connection_message(where: str, exc: BaseException) -> str:
