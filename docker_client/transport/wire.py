@@ -18,6 +18,8 @@ from __future__ import annotations
 import http.client
 import re
 import socket
+import struct
+import sys
 import threading
 import time
 import zlib
@@ -37,6 +39,9 @@ from ..constants import STREAM_READ_SIZE
 
 __all__ = ["WireBody", "WireLane", "lane_adapter_ok"]
 
+#: Reads for heads and whole (not streamed) bodies: below glibc's mmap threshold, so that a
+#: call costs no mmap/mremap/munmap of its buffer.
+_SMALL_READ = 64 * 1024
 #: The longest response head accepted (the daemon's are a few hundred bytes).
 _HEAD_LIMIT = 256 * 1024
 _NO_BODY_STATUS = (204, 304)
@@ -168,7 +173,7 @@ class WireLane:
             if conn.sock is None:
                 _connect(conn, connect_timeout)
             sock = conn.sock
-            sock.settimeout(read_timeout)
+            _set_timeout(conn, sock, read_timeout)
             try:
                 try:
                     body.send(sock, head)
@@ -178,7 +183,7 @@ class WireLane:
                     # The daemon may have answered (an error) before it stopped reading.
                     body.broken = True
                 status, reason, fields, rest, version = _read_head(sock, reused and not body.started)
-            except socket.timeout as exc:
+            except (socket.timeout, BlockingIOError) as exc:
                 raise requests.exceptions.ReadTimeout(
                     f"read timed out after {read_timeout} s") from exc
             except (BrokenPipeError, ConnectionResetError):
@@ -196,7 +201,7 @@ class WireLane:
             if not stream:
                 try:
                     response._content = reader.read_all()
-                except socket.timeout as exc:
+                except (socket.timeout, BlockingIOError) as exc:
                     raise requests.exceptions.ReadTimeout(
                         f"read timed out after {read_timeout} s") from exc
                 response._content_consumed = True  # type: ignore[attr-defined]
@@ -296,6 +301,50 @@ class _Body:
                 yield block
 
 
+_TIMEVAL = struct.Struct("@ll")  # struct timeval: seconds, microseconds
+_KERNEL_TIMEOUTS = hasattr(socket, "SO_RCVTIMEO") and sys.platform.startswith("linux")
+
+
+def _set_timeout(conn: Any, sock: Any, timeout: float | None) -> None:
+    """Give a lane call's socket its read and write timeout.
+
+    On a plain socket the timeout is left to the kernel (``SO_RCVTIMEO``/``SO_SNDTIMEO``) and
+    the socket made blocking: Python's own timeout polls the socket before every read and
+    write, two more system calls per call, each a hand-over of the GIL that eight threads
+    sharing a client feel. A read that times out then fails with ``EAGAIN``, which the lane
+    turns into a timeout. TLS sockets keep Python's timeout.
+    """
+    if not _KERNEL_TIMEOUTS or type(sock) is not socket.socket or timeout == 0:
+        if sock.gettimeout() != timeout:
+            sock.settimeout(timeout)
+        return
+    if sock.gettimeout() is not None:
+        sock.settimeout(None)
+    kernel = timeout or 0.0
+    if _kernel_timeout(conn, sock) != kernel:
+        whole = int(kernel)
+        value = _TIMEVAL.pack(whole, max(1, int((kernel - whole) * 1e6)) if kernel else 0)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, value)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, value)
+        conn._dc_kernel_timeout = (sock, kernel)
+
+
+def _kernel_timeout(conn: Any, sock: Any) -> float:
+    """The kernel timeout the lane set on ``sock`` (0: none); a reconnected socket has none."""
+    kept = getattr(conn, "_dc_kernel_timeout", None)
+    return kept[1] if kept is not None and kept[0] is sock else 0.0  # type: ignore[no-any-return]
+
+
+def _clear_kernel_timeout(conn: Any, sock: Any) -> None:
+    """Take the kernel's timeout off a socket going back to the pool or to a hijacking caller:
+    requests, or the caller, may use it in blocking mode expecting to wait without limit."""
+    if _kernel_timeout(conn, sock):
+        zero = _TIMEVAL.pack(0, 0)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, zero)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, zero)
+        conn._dc_kernel_timeout = None
+
+
 def _connect(conn: Any, timeout: float | None) -> None:
     conn.timeout = timeout
     try:
@@ -373,7 +422,7 @@ def _read_head(sock: Any, reused: bool) -> tuple[int, str, list[tuple[str, str]]
             if len(buffer) > _HEAD_LIMIT:
                 raise urllib3.exceptions.ProtocolError(
                     f"the daemon's response head is longer than {_HEAD_LIMIT} bytes")
-            data = sock.recv(STREAM_READ_SIZE)
+            data = sock.recv(_SMALL_READ)
             if not data:
                 if not buffer and reused:
                     raise _Closed()
@@ -605,7 +654,7 @@ class WireBody:
         self._finish()
 
     def read_all(self) -> bytes:
-        return b"".join(self.iter_blocks())
+        return b"".join(self.iter_blocks(_SMALL_READ))
 
     def stream(self, amt: int = STREAM_READ_SIZE, decode_content: bool | None = None) -> Iterator[bytes]:
         return self.iter_blocks(amt or STREAM_READ_SIZE)
@@ -634,6 +683,7 @@ class WireBody:
             return None
         buffered, self._buffered = self._buffered, b""
         self._keep_alive = False
+        _clear_kernel_timeout(self._conn, self.sock)
         return self.sock, buffered
 
     def shutdown(self) -> None:
@@ -662,6 +712,8 @@ class WireBody:
             data: bytes = self.sock.recv(size)
         except (socket.timeout, TimeoutError):
             raise
+        except BlockingIOError as exc:  # the kernel's timeout (see _set_timeout)
+            raise socket.timeout("timed out") from exc
         except OSError as exc:
             raise urllib3.exceptions.ProtocolError(f"Connection broken: {exc!r}", exc) from exc
         if not data:
@@ -697,6 +749,8 @@ class WireBody:
                 data = recv(size)
             except (socket.timeout, TimeoutError):
                 raise
+            except BlockingIOError as exc:  # the kernel's timeout (see _set_timeout)
+                raise socket.timeout("timed out") from exc
             except OSError as exc:
                 raise urllib3.exceptions.ProtocolError(f"Connection broken: {exc!r}", exc) from exc
             if not data:
@@ -786,4 +840,6 @@ class WireBody:
         conn = self._conn
         if not (self._done and self._keep_alive):
             conn.close()
+        elif conn.sock is not None:
+            _clear_kernel_timeout(conn, conn.sock)
         self._pool._put_conn(conn)

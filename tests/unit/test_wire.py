@@ -11,6 +11,7 @@ import io
 import itertools
 import json
 import socket
+import struct
 import tempfile
 import threading
 import warnings
@@ -1763,3 +1764,46 @@ def test_threads_share_one_client(transport: str, sockdir: str, pool_size: int) 
                 assert tracker.gets == threads * calls and tracker.balanced()
                 assert tracker.shared == [] and server.overlaps == 0
                 assert server.connections >= threads * calls // 5  # each "close" call: a new one
+
+
+# -- kernel timeouts ---------------------------------------------------------------------------
+
+
+def _kernel_read_timeout(sock: socket.socket) -> tuple[int, int]:
+    seconds, micros = struct.unpack("@ll", sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, 16))
+    return seconds, micros
+
+
+def test_kernel_timeout_is_cleared_before_the_connection_goes_back(
+        make_server: Callable[..., SockServer], make_client: Callable[..., Client]) -> None:
+    """A lane call's timeout lives in the kernel while the call runs; a pooled connection that
+    requests (or a hijacking caller) then uses in blocking mode must not carry it."""
+    server = make_server(keep(ok_json({"a": 1})), keep(ok_json({"b": 2})))
+    c = make_client(server, timeout=2.5)
+    pool = c._lane(url(c), {"timeout": 2.5}).pool  # type: ignore[union-attr]
+    seen: list[tuple[tuple[int, int], float | None]] = []
+    original = pool._get_conn
+
+    def spying_get_conn(*args: Any, **kwargs: Any) -> Any:
+        conn = original(*args, **kwargs)
+        if conn.sock is not None:
+            seen.append((_kernel_read_timeout(conn.sock), conn.sock.gettimeout()))
+        return conn
+
+    pool._get_conn = spying_get_conn
+    assert call(c, "GET").json() == {"a": 1}
+    assert call(c, "GET").json() == {"b": 2}
+    # the second call borrowed the first one's socket: no kernel timeout left on it
+    assert seen == [((0, 0), None)]
+
+
+def test_kernel_timeout_ends_a_silent_stream(make_server: Callable[..., SockServer],
+                                             make_client: Callable[..., Client]) -> None:
+    server = make_server(Reply([head(200, chunked=True), chunk(b"x")], end="hold"))
+    c = make_client(server, timeout=0.3)
+    response = call(c, "GET", stream=True)
+    assert response.raw.sock.gettimeout() is None  # blocking: the kernel keeps the time
+    assert _kernel_read_timeout(response.raw.sock) == (0, 300000)
+    with pytest.raises(DockerTimeout):
+        list(streams.iter_raw(response))
+    response.close()
