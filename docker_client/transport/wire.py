@@ -42,6 +42,8 @@ __all__ = ["WireBody", "WireLane", "lane_adapter_ok"]
 #: Reads for heads and whole (not streamed) bodies: below glibc's mmap threshold, so that a
 #: call costs no mmap/mremap/munmap of its buffer.
 _SMALL_READ = 64 * 1024
+#: One header field of a response head: the name and the value, spaces around both dropped.
+_FIELD = re.compile(r"[ \t]*([^:\r\n]*?)[ \t]*:[ \t]*([^\r\n]*?)[ \t]*\r\n")
 #: The longest response head accepted (the daemon's are a few hundred bytes).
 _HEAD_LIMIT = 256 * 1024
 _NO_BODY_STATUS = (204, 304)
@@ -129,7 +131,11 @@ class WireLane:
     def _head(self, session_headers: Mapping[str, Any], method: str, target: str,
               body: _Body, headers: Mapping[str, Any] | None
               ) -> tuple[bytes, list[tuple[str, str]]] | None:
-        merged = {k.lower(): (k, v) for k, v in session_headers.items()}
+        store = getattr(session_headers, "_store", None)  # CaseInsensitiveDict's own {lower: (k, v)}
+        if isinstance(store, dict):
+            merged = dict(store)
+        else:
+            merged = {k.lower(): (k, v) for k, v in session_headers.items()}
         if headers:
             for key, value in headers.items():
                 merged[key.lower()] = (key, value)
@@ -442,11 +448,7 @@ def _read_head(sock: Any, reused: bool) -> tuple[int, str, list[tuple[str, str]]
             buffer = rest
             continue
         reason = parts[2].decode("latin-1").strip() if len(parts) > 2 else ""
-        fields = []
-        for line in buffer[len(lines[0]) + 2:end].decode("latin-1").split("\r\n"):
-            name, sep, value = line.partition(":")
-            if sep:
-                fields.append((name.strip(), value.strip()))
+        fields = _FIELD.findall(buffer[len(lines[0]) + 2:end + 2].decode("latin-1"))
         return status, reason, fields, rest, parts[0]
 
 
