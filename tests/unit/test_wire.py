@@ -883,9 +883,12 @@ def test_text_body_bytes_are_those_requests_sends(make_server: Callable[..., Soc
     server = make_server(keep(head(200, length=0)), keep(head(200, length=0)))
     c = make_client(server)
     call(c, "POST", data=text)
-    c.request("POST", url(c), data=text)
-    assert server.requests[0].body == server.requests[1].body == text.encode()
-    assert server.requests[0].head == server.requests[1].head
+    # the lane sends text as UTF-8, as urllib3 2 does (urllib3 1.26 sent Latin-1 or refused)
+    assert server.requests[0].body == text.encode()
+    if MODERN_URLLIB3:
+        c.request("POST", url(c), data=text)
+        assert server.requests[1].body == text.encode()
+        assert server.requests[0].head == server.requests[1].head
 
 
 # -- the answer --------------------------------------------------------------------------------
@@ -1533,6 +1536,11 @@ BODIES: list[tuple[str, Callable[[], Any]]] = [
 ]
 
 
+#: What the daemon receives for the generator bodies (empty chunks skipped, text as UTF-8).
+SENT_BYTES = {"generator": b"abcd" + b"x" * 70000, "text generator": "caf\xe9!".encode()}
+MODERN_URLLIB3 = int(urllib3.__version__.split(".")[0]) >= 2
+
+
 def _seeked(f: io.BytesIO, offset: int) -> io.BytesIO:
     f.seek(offset)
     return f
@@ -1546,6 +1554,12 @@ def test_other_bodies_are_sent_as_requests_sends_them(make_server: Callable[...,
     c = make_client(server)
     tracker = track(c)
     assert call(c, "POST", data=body()).json() == {"a": 1}
+    if name in SENT_BYTES:
+        assert dechunk(server.requests[0].body) == SENT_BYTES[name]
+        if not MODERN_URLLIB3:
+            # requests 2.28 ends a generator's body at its first empty chunk and cannot send
+            # text chunks: the lane sends what requests 2.32 with urllib3 2 sends
+            return
     assert c.request("POST", url(c), data=body()).json() == {"a": 1}
     lane_request, requests_request = server.requests
     assert lane_request.head == requests_request.head
