@@ -709,7 +709,8 @@ class WireBody:
 
     # -- framings --------------------------------------------------------------------------------
 
-    def _recv(self, size: int) -> bytes:
+    def _read(self, size: int) -> bytes:
+        """One read of the socket (``b""`` at its end), its failures as urllib3 reports them."""
         try:
             data: bytes = self.sock.recv(size)
         except (socket.timeout, TimeoutError):
@@ -718,6 +719,11 @@ class WireBody:
             raise socket.timeout("timed out") from exc
         except OSError as exc:
             raise urllib3.exceptions.ProtocolError(f"Connection broken: {exc!r}", exc) from exc
+        return data
+
+    def _recv(self, size: int) -> bytes:
+        """One read of a body that must go on: its end is an error."""
+        data = self._read(size)
         if not data:
             raise urllib3.exceptions.ProtocolError(
                 "Connection broken: the daemon closed the connection before the body ended")
@@ -745,16 +751,9 @@ class WireBody:
         data, self._buffered = self._buffered, b""
         if data:
             yield data
-        recv = self.sock.recv
+        read = self._read
         while True:
-            try:
-                data = recv(size)
-            except (socket.timeout, TimeoutError):
-                raise
-            except BlockingIOError as exc:  # the kernel's timeout (see _set_timeout)
-                raise socket.timeout("timed out") from exc
-            except OSError as exc:
-                raise urllib3.exceptions.ProtocolError(f"Connection broken: {exc!r}", exc) from exc
+            data = read(size)
             if not data:
                 return
             yield data
