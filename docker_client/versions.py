@@ -76,7 +76,8 @@ FEATURES: dict[str, str] = {
     "POST /networks/create ConfigFrom": "1.30",
     "POST /networks/create EnableIPv4": "1.48",  # CHANGELOG v1.48, not 1.47
     "POST /networks/{id}/connect DriverOpts": "1.32",
-    "POST /networks/{id}/connect MacAddress": "1.44",
+    # The spec lists it from 1.44; Engine 20.10 applies it at 1.41, as docker-py sends it from 1.25.
+    "POST /networks/{id}/connect MacAddress": "1.25",
     "POST /networks/{id}/connect GwPriority": "1.48",
     "POST /networks/prune": "1.25",
     "POST /volumes/prune": "1.25",
@@ -215,7 +216,8 @@ FEATURES: dict[str, str] = {
     "POST /containers/create Healthcheck-StartPeriod": "1.29",
     "POST /containers/create Healthcheck-StartInterval": "1.44",
     "POST /containers/create EndpointsConfig-DriverOpts": "1.32",
-    "POST /containers/create EndpointsConfig-MacAddress": "1.44",
+    # As for connect: docker-py sends an endpoint's MacAddress from 1.25, daemons before 1.44 take it.
+    "POST /containers/create EndpointsConfig-MacAddress": "1.25",
     "POST /containers/create EndpointsConfig-multiple": "1.44",
     "POST /containers/create EndpointsConfig-GwPriority": "1.48",
     # exec and attach

@@ -66,6 +66,8 @@ import urllib.parse
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
+import sidroot
+
 # --------------------------------------------------------------------------
 # constants
 
@@ -89,6 +91,21 @@ HARNESS_FAILED = 125
 API_VERSION = "1.41"
 CLONE_NEWNET = 0x40000000
 
+# The engines the harness can start.  docker20 is the machine's own (Debian bookworm's docker.io);
+# the others run from the cached Debian sid root (scripts/sidroot.py) in a mount namespace whose
+# root that directory is.
+ENGINES = ("docker20", "docker28", "podman")
+DEFAULT_ENGINE = "docker20"
+# The newest API version each one speaks (what negotiation arrives at).
+ENGINE_API = {"docker20": "1.41", "docker28": "1.51", "podman": "1.44"}
+SID_ENGINES = ("docker28", "podman")
+# The two-node swarm (docker28 only): a second Engine 28 in a network namespace of its own, joined
+# to the first by a veth pair whose addresses exist only inside those two namespaces.
+SWARM_SUBNET = "10.213.77"
+MANAGER_ADDR = SWARM_SUBNET + ".1"
+PEER_ADDR = SWARM_SUBNET + ".2"
+VETH = ("dctest-mgr", "dctest-peer")
+
 APT_PACKAGES = [
     "docker.io",
     "busybox-static",
@@ -97,6 +114,8 @@ APT_PACKAGES = [
     "openssl",
     "iproute2",
     "apache2-utils",
+    "debootstrap",
+    "socat",
 ]
 # binary -> Debian package that ships it
 NEEDED_BINARIES = {
@@ -112,6 +131,9 @@ NEEDED_BINARIES = {
     "openssl": "openssl",
     "ip": "iproute2",
     "htpasswd": "apache2-utils",
+    "debootstrap": "debootstrap",
+    "socat": "socat",
+    "nsenter": "util-linux",
     "unshare": "util-linux",
     "umount": "mount",
     "sleep": "coreutils",
@@ -436,10 +458,25 @@ def relay_main(host: str, port: int, unix_path: str) -> int:
 
 
 class Stack:
-    def __init__(self, state: str | Path) -> None:
+    def __init__(self, state: str | Path, engine: Optional[str] = None) -> None:
         self.state = Path(os.path.abspath(str(state)))
         self.procs: Dict[str, subprocess.Popen] = {}  # type: ignore[type-arg]
         self.timings: List[Tuple[str, float]] = []
+        if engine is None:
+            engine = str((self.read_marker() or {}).get("engine") or DEFAULT_ENGINE)
+        if engine not in ENGINES:
+            raise HarnessError("unknown engine %r (one of: %s)" % (engine, ", ".join(ENGINES)))
+        self.engine = engine
+        self.root: Optional[Path] = None  # the sid root, for SID_ENGINES
+
+    @property
+    def daemon(self) -> str:
+        """The name (process record, log file) of the engine's API server."""
+        return "podman" if self.engine == "podman" else "dockerd"
+
+    @property
+    def peer_sock(self) -> Path:
+        return self.state / "peer" / "docker.sock"
 
     # paths -------------------------------------------------------------
     @property
@@ -468,7 +505,7 @@ class Stack:
 
     def env(self) -> Dict[str, str]:
         s = str(self.state)
-        return {
+        env = {
             "DOCKER_HOST": "unix://%s" % self.sock,
             "DC_TEST_DAEMON": "1",
             "DC_TEST_STATE": s,
@@ -483,7 +520,20 @@ class Stack:
             "DC_TEST_AUTH_REGISTRY": "127.0.0.1:%d" % AUTH_REGISTRY_PORT,
             "DC_TEST_REGISTRY_USER": REGISTRY_USER,
             "DC_TEST_REGISTRY_PASSWORD": REGISTRY_PASSWORD,
+            "DC_TEST_ENGINE": self.engine,
+            "DC_TEST_DAEMON_API": ENGINE_API[self.engine],
         }
+        if self.engine == "podman":
+            # Podman's /auth logs in over plain HTTP only to "localhost" registries (its compat
+            # handler skips TLS for those alone); the registry listens on 127.0.0.1 either way.
+            env["DC_TEST_AUTH_REGISTRY"] = "localhost:%d" % AUTH_REGISTRY_PORT
+        if self.engine == "docker28":
+            env.update({
+                "DC_TEST_PEER_HOST": "unix://%s" % self.peer_sock,
+                "DC_TEST_MANAGER_ADDR": MANAGER_ADDR,
+                "DC_TEST_PEER_ADDR": PEER_ADDR,
+            })
+        return env
 
     def export_lines(self) -> str:
         return "".join("export %s=%s\n" % (k, shlex.quote(v)) for k, v in self.env().items())
@@ -524,7 +574,7 @@ class Stack:
         return rec is not None and alive(*rec)
 
     def is_running(self) -> bool:
-        rec = self.recorded_pid("dockerd")
+        rec = self.recorded_pid(self.daemon)
         return (self.marker.exists() and self.holder_alive() and rec is not None and alive(*rec)
                 and ping_unix(str(self.sock)))
 
@@ -539,6 +589,18 @@ class Stack:
         self.record_pid(name, p.pid)
         return p
 
+    def spawn_in_root(self, name: str, argv: Sequence[str], holder: str = "holder",
+                      env: Optional[Dict[str, str]] = None) -> subprocess.Popen[bytes]:
+        """Start argv (paths inside the sid root) in holder's network and mount namespaces.
+
+        nsenter joins them and execs argv in the same process, so the recorded pid is the
+        daemon's own."""
+        rec = self.recorded_pid(holder)
+        if rec is None:
+            raise HarnessError("no %s to start %s in" % (holder, name))
+        return self.spawn(name, [need("nsenter"), "--target", str(rec[0]), "--net", "--mount", "--"] + list(argv),
+                          env=env)
+
     def timed(self, what: str, t0: float) -> None:
         self.timings.append((what, time.monotonic() - t0))
 
@@ -549,7 +611,7 @@ class Stack:
                 if self.is_running():
                     raise HarnessError("%s already holds a running daemon (use stop, or ensure)" % st)
                 log("cleaning up stale state in %s" % st)
-                problems = self.teardown()
+                problems = Stack(st).teardown()  # with the engine recorded there
                 if problems:
                     raise HarnessError("could not clean up %s: %s" % (st, "; ".join(problems)))
             elif any(st.iterdir()):
@@ -562,31 +624,49 @@ class Stack:
         for sub in ("logs", "pids", "certs", "ssh", "data", "exec", "registry", "registry-auth"):
             (st / sub).mkdir(exist_ok=True)
 
-    def start_holder(self) -> int:
-        """A long-lived process owning the network namespace."""
+    def start_holder(self, name: str = "holder") -> int:
+        """A long-lived process owning the network namespace (and, for the sid engines, a mount
+        namespace whose root is the sid root)."""
         own = net_ns_of("self")
-        p = self.spawn("holder", [need("unshare"), "--net", "--", need("sleep"), "infinity"])
+        if self.root is not None:
+            shared = ["/tmp"]
+            if not str(self.state).startswith("/tmp/"):
+                shared.append(str(self.state))
+            argv = [need("unshare"), "--net", "--mount", "--propagation", "private", "--",
+                    "/bin/sh", "-c", sidroot.nsroot_script(self.root, shared)]
+        else:
+            argv = [need("unshare"), "--net", "--", need("sleep"), "infinity"]
+        p = self.spawn(name, argv)
         deadline = time.monotonic() + 10
         while True:
             ns = net_ns_of(p.pid)
-            if ns is not None and ns != own and p.poll() is None:
+            # The sid holder execs sleep once its root is in place.
+            if ns is not None and ns != own and p.poll() is None and _comm(p.pid) == "sleep":
                 break
             if p.poll() is not None or time.monotonic() > deadline:
-                raise HarnessError("could not create a network namespace (unshare --net):\n%s"
-                                   % tail(self.logs / "holder.log"))
+                raise HarnessError("could not create the namespaces of %s (%s):\n%s"
+                                   % (name, " ".join(argv[:5]), tail(self.logs / ("%s.log" % name))))
             time.sleep(0.01)
-        self.write_marker(netns=net_ns_of(p.pid))
+        self.write_marker(**{"netns" if name == "holder" else name + "_netns": net_ns_of(p.pid)})
         return p.pid
 
     def start(self) -> None:
         """Start everything; prepare_dir() must have been called."""
         t_all = time.monotonic()
+        self.write_marker(engine=self.engine)
+        if self.engine in SID_ENGINES:
+            t0 = time.monotonic()
+            try:
+                self.root = sidroot.ensure(log)
+            except sidroot.SidRootError as e:
+                raise HarnessError(str(e)) from None
+            self.timed("sid root", t0)
         holder = self.start_holder()
         setns_net(holder)
         run_quiet([need("ip"), "link", "set", "lo", "up"])
 
         t0 = time.monotonic()
-        containerd_sock = self.start_containerd()
+        containerd_sock = self.start_containerd() if self.engine == "docker20" else None
         self.start_registries()
         self.start_sshd()
         self.spawn("relay", [sys.executable, os.path.abspath(__file__), "_relay",
@@ -596,20 +676,31 @@ class Stack:
         t1 = time.monotonic()
         self.make_certs()
         self.timed("certs", t1)
-        self.wait_for("containerd", lambda: os.path.exists(containerd_sock), 30)
-        self.start_dockerd(containerd_sock)
-        self.wait_for("dockerd", lambda: ping_unix(str(self.sock)), 60, extra_logs=("containerd",))
-        self.timed("dockerd up", t0)
+        if containerd_sock is not None:
+            self.wait_for("containerd", lambda: os.path.exists(containerd_sock), 30)
+        if self.engine == "podman":
+            self.start_podman()
+        else:
+            self.start_dockerd(containerd_sock)
+        if self.engine == "docker28":
+            self.start_peer()
+        self.wait_for(self.daemon, lambda: ping_unix(str(self.sock)), 60,
+                      extra_logs=("containerd",) if containerd_sock else ())
+        self.timed("%s up" % self.daemon, t0)
 
         t0 = time.monotonic()
-        self.import_image(rootfs)
+        self.import_image(rootfs, self.sock)
+        if self.engine == "docker28":
+            self.wait_for("peer-dockerd", lambda: ping_unix(str(self.peer_sock)), 60)
+            self.import_image(rootfs, self.peer_sock)
         self.timed("image import", t0)
 
         self.wait_for("registry", lambda: self._http_status(REGISTRY_PORT) == 200, 30)
         self.wait_for("registry-auth", lambda: self._http_status(AUTH_REGISTRY_PORT) == 401, 30)
         self.wait_for("sshd", self._ssh_banner, 30)
         self.wait_for("relay", lambda: self._relay_ping(), 30)
-        self.wait_for("dockerd TLS listener", self._tls_ping, 30, log_name="dockerd")
+        self.wait_for("%s TLS listener" % self.daemon, self._tls_ping, 30,
+                      log_name="tls-relay" if self.engine == "podman" else "dockerd")
         (self.state / "env").write_text(self.export_lines())
         self.write_marker(ready=time.time())
         self.timed("total", t_all)
@@ -693,29 +784,93 @@ class Stack:
         self.spawn("containerd", [need("containerd"), "--config", str(cfg)])
         return sock
 
-    def start_dockerd(self, containerd_sock: str) -> None:
+    def start_dockerd(self, containerd_sock: Optional[str]) -> None:
         st = self.state
         (st / "daemon.json").write_text("{}\n")
         c = self.certs
-        self.spawn("dockerd", [
-            need("dockerd"),
-            "--config-file", str(st / "daemon.json"),
-            "--data-root", str(st / "data"),
-            "--exec-root", str(st / "exec"),
-            "--pidfile", str(st / "docker.pid"),
-            "--containerd", containerd_sock,
-            "--host", "unix://%s" % self.sock,
+        argv = self._dockerd_argv(st, self.sock) + [
             "--host", "tcp://127.0.0.1:%d" % TLS_PORT,
             "--tlsverify",
             "--tlscacert", str(c / "ca.pem"),
             "--tlscert", str(c / "server-cert.pem"),
             "--tlskey", str(c / "server-key.pem"),
+        ]
+        if containerd_sock is not None:
+            # Engine 20.10 with our own containerd; Engine 28 manages one itself (there is no
+            # system containerd in the sid root's fresh /run).
+            self.spawn("dockerd", [need("dockerd"), "--containerd", containerd_sock] + argv)
+        else:
+            self.spawn_in_root("dockerd", ["/usr/sbin/dockerd"] + argv)
+
+    @staticmethod
+    def _dockerd_argv(home: Path, sock: Path) -> List[str]:
+        return [
+            "--config-file", str(home / "daemon.json"),
+            "--data-root", str(home / "data"),
+            "--exec-root", str(home / "exec"),
+            "--pidfile", str(home / "docker.pid"),
+            "--host", "unix://%s" % sock,
             "--iptables=false",
             "--ip6tables=false",
             "--log-driver", "local",
             # containers still running at stop are killed after 2 s
             "--shutdown-timeout", "2",
-        ])
+        ]
+
+    def start_peer(self) -> None:
+        """The second Engine 28 of the two-node swarm, in a network namespace of its own.
+
+        A veth pair joins the two namespaces: MANAGER_ADDR on this side, PEER_ADDR on the
+        peer's; the addresses exist only inside those two namespaces."""
+        peer_holder = self.start_holder("peer-holder")
+        ip = need("ip")
+        run_quiet([ip, "link", "add", VETH[0], "type", "veth", "peer", "name", VETH[1]])
+        run_quiet([ip, "link", "set", VETH[1], "netns", str(peer_holder)])
+        run_quiet([ip, "addr", "add", MANAGER_ADDR + "/24", "dev", VETH[0]])
+        run_quiet([ip, "link", "set", VETH[0], "up"])
+        enter = [need("nsenter"), "--target", str(peer_holder), "--net", "--", ip]
+        run_quiet(enter + ["link", "set", "lo", "up"])
+        run_quiet(enter + ["addr", "add", PEER_ADDR + "/24", "dev", VETH[1]])
+        run_quiet(enter + ["link", "set", VETH[1], "up"])
+        home = self.peer_sock.parent
+        home.mkdir(exist_ok=True)
+        (home / "daemon.json").write_text("{}\n")
+        self.spawn_in_root("peer-dockerd", ["/usr/sbin/dockerd"] + self._dockerd_argv(home, self.peer_sock),
+                           holder="peer-holder")
+
+    def start_podman(self) -> None:
+        """Podman's Docker-compatible API on STATE/docker.sock, TLS through socat on TLS_PORT.
+
+        Podman runs containers here only with runc (crun refuses this kernel's hybrid cgroups)
+        and the cgroupfs manager; netavark without a firewall, as dockerd runs without iptables."""
+        d = self.state / "podman"
+        for sub in ("root", "run", "tmp", "networks"):
+            (d / sub).mkdir(parents=True, exist_ok=True)
+        (d / "containers.conf").write_text(
+            '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n'
+            'log_driver = "k8s-file"\n'
+            '[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n'
+            'events_logfile_path = "%s"\n'
+            '[network]\nfirewall_driver = "none"\nnetwork_config_dir = "%s"\n'
+            % (d / "events.log", d / "networks"))
+        (d / "registries.conf").write_text(
+            'unqualified-search-registries = ["docker.io"]\n'
+            + "".join('[[registry]]\nlocation = "%s:%d"\ninsecure = true\n' % (host, port)
+                      for port in (REGISTRY_PORT, AUTH_REGISTRY_PORT) for host in ("127.0.0.1", "localhost")))
+        env = service_env()
+        env.update(CONTAINERS_CONF=str(d / "containers.conf"),
+                   CONTAINERS_REGISTRIES_CONF=str(d / "registries.conf"),
+                   PODMAN_IGNORE_CGROUPSV1_WARNING="1")
+        self.spawn_in_root("podman", [
+            "/usr/bin/podman", "--root", str(d / "root"), "--runroot", str(d / "run"),
+            "--tmpdir", str(d / "tmp"), "--storage-driver", "overlay",
+            "system", "service", "--time=0", "unix://%s" % self.sock], env=env)
+        c = self.certs
+        self.spawn("tls-relay", [
+            need("socat"),
+            "OPENSSL-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork,cert=%s,key=%s,cafile=%s,verify=1"
+            % (TLS_PORT, c / "server-cert.pem", c / "server-key.pem", c / "ca.pem"),
+            "UNIX-CONNECT:%s" % self.sock])
 
     def _tls_ping(self) -> bool:
         ctx = ssl.create_default_context(cafile=str(self.certs / "ca.pem"))
@@ -767,11 +922,11 @@ class Stack:
                 tar.addfile(entry(name, tarfile.REGTYPE, 0o644, len(data)), io.BytesIO(data))
         return out
 
-    def import_image(self, rootfs: Path) -> None:
+    def import_image(self, rootfs: Path, sock: Path) -> None:
         """docker import --change 'CMD ["sh"]' rootfs.tar dctest/busybox:latest"""
         query = urllib.parse.urlencode([("fromSrc", "-"), ("repo", IMAGE_REPO), ("tag", IMAGE_TAG),
                                         ("changes", 'CMD ["sh"]')])
-        conn = UnixHTTPConnection(str(self.sock), timeout=120)
+        conn = UnixHTTPConnection(str(sock), timeout=120)
         try:
             with open(str(rootfs), "rb") as f:
                 conn.request("POST", "/v%s/images/create?%s" % (API_VERSION, query), body=f,
@@ -790,7 +945,7 @@ class Stack:
                 continue
             if isinstance(msg, dict) and msg.get("error"):
                 raise HarnessError("image import failed: %s" % msg["error"])
-        status, info = http_get(UnixHTTPConnection(str(self.sock)),
+        status, info = http_get(UnixHTTPConnection(str(sock)),
                                 "/v%s/images/%s/json" % (API_VERSION, IMAGE))
         if status != 200 or json.loads(info)["Config"]["Cmd"] != ["sh"]:
             raise HarnessError("imported image %s looks wrong: %d %r" % (IMAGE, status, info[:300]))
@@ -873,13 +1028,17 @@ class Stack:
             return problems
         # Sweep by network namespace (below) only while a process we recorded
         # proves that the namespace is still ours: nsfs inode numbers get reused.
-        netns: Optional[str] = marker.get("netns")
-        recs = [self.recorded_pid(n) for n in ("holder", "dockerd", "containerd")]
-        if not any(r is not None and alive(*r) and net_ns_of(r[0]) == netns for r in recs):
-            netns = None
-        self._kill_containers()
-        order = [("relay", 5), ("sshd", 5), ("registry", 5), ("registry-auth", 5), ("dockerd", 40),
-                 ("containerd", 15)]
+        namespaces: List[str] = []
+        for holder_name, key, members in (("holder", "netns", ("dockerd", "podman", "containerd")),
+                                          ("peer-holder", "peer-holder_netns", ("peer-dockerd",))):
+            ns = marker.get(key)
+            recs = [self.recorded_pid(n) for n in (holder_name,) + members]
+            if ns and any(r is not None and alive(*r) and net_ns_of(r[0]) == ns for r in recs):
+                namespaces.append(ns)
+        self._kill_containers(self.daemon, self.sock)
+        self._kill_containers("peer-dockerd", self.peer_sock)
+        order = [("relay", 5), ("tls-relay", 5), ("sshd", 5), ("registry", 5), ("registry-auth", 5),
+                 ("dockerd", 40), ("podman", 40), ("peer-dockerd", 40), ("containerd", 15)]
         for name, timeout in order:
             rec = self.recorded_pid(name)
             if rec is not None:
@@ -890,9 +1049,9 @@ class Stack:
         # Whatever is left in our network namespace (containerd shims, stray
         # processes a test left behind), and container processes whose root is
         # below the state dir.
-        holder = self.recorded_pid("holder")
+        holders = [rec for rec in (self.recorded_pid("holder"), self.recorded_pid("peer-holder")) if rec]
         for sig, wait in ((signal.SIGTERM, 3.0), (signal.SIGKILL, 3.0)):
-            victims = [pid for pid in self._leftover_pids(netns, holder[0] if holder else None)]
+            victims = [pid for pid in self._leftover_pids(namespaces, [h[0] for h in holders])]
             if not victims:
                 break
             for pid in victims:
@@ -903,15 +1062,15 @@ class Stack:
             deadline = time.monotonic() + wait
             while time.monotonic() < deadline and any(alive(p) for p in victims):
                 time.sleep(0.05)
-        if holder is not None:
-            _kill_and_wait(holder[0], holder[1], 5, self.procs.get("holder"))
+        for name, rec in zip(("holder", "peer-holder"), holders):
+            _kill_and_wait(rec[0], rec[1], 5, self.procs.get(name))
         for p in self.procs.values():
             try:
                 p.wait(timeout=0.1)
             except subprocess.TimeoutExpired:
                 pass
         problems += self.unmount_all()
-        left = list(self._leftover_pids(netns, None))
+        left = list(self._leftover_pids(namespaces, []))
         if left:
             problems.append("processes still alive: %s" % left)
         if problems:
@@ -922,34 +1081,34 @@ class Stack:
                 problems.append("could not remove %s" % self.state)
         return problems
 
-    def _kill_containers(self) -> None:
+    def _kill_containers(self, name: str, sock: Path) -> None:
         """SIGKILL running containers first: on SIGTERM dockerd would give
         each of them its full stop timeout (10 s by default)."""
-        rec = self.recorded_pid("dockerd")
-        if rec is None or not alive(*rec) or not ping_unix(str(self.sock)):
+        rec = self.recorded_pid(name)
+        if rec is None or not alive(*rec) or not ping_unix(str(sock)):
             return
         api = "/v%s/containers" % API_VERSION
         try:
-            status, body = http_get(UnixHTTPConnection(str(self.sock), 5), api + "/json")
+            status, body = http_get(UnixHTTPConnection(str(sock), 5), api + "/json")
             if status != 200:
                 return
             for c in json.loads(body):
                 if c.get("State") == "paused":
-                    _http_post_unix(str(self.sock), "%s/%s/unpause" % (api, c["Id"]))
-                _http_post_unix(str(self.sock), "%s/%s/kill" % (api, c["Id"]))
+                    _http_post_unix(str(sock), "%s/%s/unpause" % (api, c["Id"]))
+                _http_post_unix(str(sock), "%s/%s/kill" % (api, c["Id"]))
         except (OSError, ValueError, KeyError, http.client.HTTPException) as e:
             log("could not kill containers: %s" % e)
 
-    def _leftover_pids(self, netns: Optional[str], holder: Optional[int]) -> Iterator[int]:
+    def _leftover_pids(self, namespaces: List[str], spare: List[int]) -> Iterator[int]:
         me = os.getpid()
         prefix = str(self.state) + "/"
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
             pid = int(entry)
-            if pid in (me, holder) or not alive(pid):
+            if pid == me or pid in spare or not alive(pid):
                 continue
-            if netns is not None and net_ns_of(pid) == netns:
+            if net_ns_of(pid) in namespaces:
                 yield pid
                 continue
             if _root_mount_below(pid, prefix) or _our_service(pid, prefix):
@@ -994,7 +1153,8 @@ def _root_mount_below(pid: int, prefix: str) -> bool:
     return False
 
 
-_SERVICE_NAMES = ("containerd-shim", "containerd", "dockerd", "docker-proxy", "docker-registry", "sshd")
+_SERVICE_NAMES = ("containerd-shim", "containerd", "dockerd", "docker-proxy", "docker-registry", "sshd",
+                  "podman", "conmon", "socat")
 
 
 def _our_service(pid: int, prefix: str) -> bool:
@@ -1008,6 +1168,13 @@ def _our_service(pid: int, prefix: str) -> bool:
     except OSError:
         return False
     return any(a.decode("utf-8", "replace").startswith(prefix) for a in args)
+
+
+def _comm(pid: int) -> str:
+    try:
+        return Path("/proc/%d/comm" % pid).read_text().strip()
+    except OSError:
+        return ""
 
 
 def _unescape_mount(s: str) -> str:
@@ -1134,8 +1301,8 @@ def _require_root() -> None:
 
 def _report_startup_failure(stack: Stack, e: BaseException) -> None:
     log("startup failed: %s" % e)
-    if "--- dockerd.log ---" not in str(e):
-        log("dockerd log tail:\n%s" % tail(stack.logs / "dockerd.log"))
+    if "--- %s.log ---" % stack.daemon not in str(e):
+        log("%s log tail:\n%s" % (stack.daemon, tail(stack.logs / ("%s.log" % stack.daemon))))
 
 
 def _stop_child(child: subprocess.Popen[bytes], signum: int) -> None:
@@ -1159,7 +1326,7 @@ def _stop_child(child: subprocess.Popen[bytes], signum: int) -> None:
 
 
 def cmd_run(state: Optional[str], no_install: bool, do_selftest: bool, argv: List[str],
-            keep_logs: Optional[str] = None) -> int:
+            keep_logs: Optional[str] = None, engine: str = DEFAULT_ENGINE) -> int:
     if not argv:
         raise HarnessError("run: no command given (run [--state DIR] -- CMD ARGS...)")
     _require_root()
@@ -1168,7 +1335,7 @@ def cmd_run(state: Optional[str], no_install: bool, do_selftest: bool, argv: Lis
     if state is None:
         state = tempfile.mkdtemp(prefix=os.path.basename(RUN_STATE_PREFIX),
                                  dir=os.path.dirname(RUN_STATE_PREFIX))
-    stack = Stack(state)
+    stack = Stack(state, engine)
     stack.prepare_dir()
     _install_signal_handlers()
     child: Optional[subprocess.Popen[bytes]] = None
@@ -1207,11 +1374,11 @@ def cmd_run(state: Optional[str], no_install: bool, do_selftest: bool, argv: Lis
             sys.exit(HARNESS_FAILED)
 
 
-def cmd_start(state: str, no_install: bool) -> int:
+def cmd_start(state: str, no_install: bool, engine: str = DEFAULT_ENGINE) -> int:
     _require_root()
     if not no_install:
         ensure_installed()
-    stack = Stack(state)
+    stack = Stack(state, engine)
     stack.prepare_dir()
     _install_signal_handlers()
     try:
@@ -1229,12 +1396,15 @@ def cmd_start(state: str, no_install: bool) -> int:
     return 0
 
 
-def cmd_ensure(state: str, no_install: bool) -> int:
+def cmd_ensure(state: str, no_install: bool, engine: str = DEFAULT_ENGINE) -> int:
     stack = Stack(state)
     if stack.is_running():
+        if stack.engine != engine:
+            raise HarnessError("%s holds a running %s, not %s (stop it first, or use --state)"
+                               % (stack.state, stack.engine, engine))
         sys.stdout.write(stack.export_lines())
         return 0
-    return cmd_start(state, no_install)
+    return cmd_start(state, no_install, engine)
 
 
 def _enter(stack: Stack) -> None:
@@ -1301,6 +1471,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     p_run.add_argument("--no-install", action="store_true", help="never apt-get install")
     p_run.add_argument("--selftest", action="store_true", help="check CLI/registries/ssh before CMD")
     p_run.add_argument("--keep-logs", metavar="DIR", help="copy the services' logs to DIR at the end")
+    p_run.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="which daemon (%(default)s)")
     p_run.add_argument("cmd", nargs=argparse.REMAINDER)
     for name, hlp in (("start", "start everything and leave it running"),
                       ("ensure", "print the env of a running harness, starting one if needed"),
@@ -1312,17 +1483,18 @@ def main(argv: Optional[List[str]] = None) -> int:
         p.add_argument("--state", default=default_state, help="state dir (default: %(default)s)")
         if name in ("start", "ensure"):
             p.add_argument("--no-install", action="store_true", help="never apt-get install")
+            p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="which daemon (%(default)s)")
         if name == "exec":
             p.add_argument("cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args(args_in)
     cmd = cmd or list(getattr(args, "cmd", None) or [])
     try:
         if args.sub == "run":
-            return cmd_run(args.state, args.no_install, args.selftest, cmd, args.keep_logs)
+            return cmd_run(args.state, args.no_install, args.selftest, cmd, args.keep_logs, args.engine)
         if args.sub == "start":
-            return cmd_start(args.state, args.no_install)
+            return cmd_start(args.state, args.no_install, args.engine)
         if args.sub == "ensure":
-            return cmd_ensure(args.state, args.no_install)
+            return cmd_ensure(args.state, args.no_install, args.engine)
         if args.sub == "stop":
             return cmd_stop(args.state)
         if args.sub == "env":

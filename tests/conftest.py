@@ -20,6 +20,10 @@ import pytest
 DAEMON_HOST = os.environ.get("DOCKER_HOST", "")
 API_VERSION = os.environ.get("DOCKER_API_VERSION") or None
 TEST_IMAGE = os.environ.get("DC_TEST_IMAGE", "dctest/busybox:latest")
+# Which engine the harness started (docker20, docker28, podman) and the newest API version it
+# speaks: what version negotiation must arrive at.
+ENGINE = os.environ.get("DC_TEST_ENGINE", "docker20")
+DAEMON_API = os.environ.get("DC_TEST_DAEMON_API", "1.41")
 DAEMON_EXPECTED = bool(os.environ.get("DC_TEST_DAEMON") or os.environ.get("CI"))
 _DAEMON_SKIP_REASON = "no private test daemon (run the tests with scripts/test)"
 _daemon_state: dict[str, Any] = {}
@@ -80,7 +84,33 @@ def unique_name() -> Callable[[str], str]:
     return make
 
 
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """On Podman, leave out the tests of what Podman does not serve (marked ``podman_refuses``).
+
+    They are deselected, not skipped: each names why, the summary counts them per reason, and
+    tests/integration/test_podman.py checks the error Podman gives for each such endpoint."""
+    if ENGINE != "podman":
+        return
+    keep, refused = [], []
+    for item in items:
+        (refused if item.get_closest_marker("podman_refuses") else keep).append(item)
+    if refused:
+        config.hook.pytest_deselected(items=refused)
+        items[:] = keep
+        reasons: dict[str, int] = {}
+        for item in refused:
+            reason = item.get_closest_marker("podman_refuses").args[0]
+            reasons[reason] = reasons.get(reason, 0) + 1
+        _podman_refused.update(reasons)
+
+
+_podman_refused: dict[str, int] = {}
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _podman_refused:
+        terminalreporter.write_line("PODMAN-REFUSED: %d tests left out (%s)" % (
+            sum(_podman_refused.values()), ", ".join(f"{k}: {v}" for k, v in sorted(_podman_refused.items()))))
     skipped = terminalreporter.stats.get("skipped", [])
     count = sum(1 for report in skipped if _DAEMON_SKIP_REASON in str(report.longrepr))
     terminalreporter.write_line(f"DAEMON-SKIPS: {count}")

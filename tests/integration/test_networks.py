@@ -5,6 +5,7 @@ Containers are made with raw calls and always force-removed; networks are remove
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from docker_client import Client, errors, versions
 from docker_client.types import IPAMConfig, IPAMPool
 
-from ..conftest import TEST_IMAGE
+from ..conftest import ENGINE, TEST_IMAGE
 
 
 @pytest.fixture
@@ -141,9 +142,13 @@ def test_create_options_by_version(client: Client, make_network: Callable[..., d
         for kwargs in ({"scope": "local"}, {"config_only": True}, {"config_from": "other"}):
             with pytest.raises(errors.InvalidVersion):
                 client.create_network(unique_name("dctest-net"), **kwargs)
-    # newer than any daemon the harness runs (20.10 speaks up to 1.41)
-    with pytest.raises(errors.InvalidVersion, match="EnableIPv4"):
-        client.create_network(unique_name("dctest-net"), enable_ipv4=False)
+    if _supports(client, "POST /networks/create EnableIPv4"):
+        # sent: without the field the daemon would make an IPv4 network and not complain
+        with pytest.raises(errors.APIError, match="IPv4 or IPv6 must be enabled"):
+            client.create_network(unique_name("dctest-net"), enable_ipv4=False)
+    else:
+        with pytest.raises(errors.InvalidVersion, match="EnableIPv4"):
+            client.create_network(unique_name("dctest-net"), enable_ipv4=False)
     if not _supports(client, "POST /networks/create Ingress"):
         with pytest.raises(errors.InvalidVersion, match="Ingress"):
             client.create_network(unique_name("dctest-net"), driver="overlay", ingress=True)
@@ -200,10 +205,32 @@ def test_connect_options_by_version(client: Client, make_network: Callable[..., 
     else:
         with pytest.raises(errors.InvalidVersion, match="DriverOpts"):
             client.connect_container_to_network(container, network["Id"], driver_opt={"dctest": "1"})
-    with pytest.raises(errors.InvalidVersion, match="GwPriority"):
-        client.connect_container_to_network(container, network["Id"], gw_priority=1)
-    with pytest.raises(errors.InvalidVersion, match="MacAddress"):
-        client.connect_container_to_network(container, network["Id"], mac_address="02:42:ac:11:00:99")
+    if _supports(client, "POST /networks/{id}/connect GwPriority"):
+        second = make_network()
+        client.connect_container_to_network(container, second["Id"], gw_priority=7)
+        assert _container_networks(client, container)[second["Name"]]["GwPriority"] == 7
+    else:
+        with pytest.raises(errors.InvalidVersion, match="GwPriority"):
+            client.connect_container_to_network(container, network["Id"], gw_priority=1)
+
+
+def test_connect_mac_address(client: Client, make_network: Callable[..., dict[str, Any]],
+                             make_container: Callable[..., str]) -> None:
+    # The spec has the field from API 1.44, but daemons take it earlier: Podman applies it at
+    # 1.41, and docker-py sends it from 1.25. No client-side gate, then. (Engines 20.10 and 28
+    # accept and ignore it at every version, the bug API 1.54's changelog records as fixed.)
+    network = make_network()
+    container = make_container(start=False)
+    sent: list[Any] = []
+    client.hooks["response"].append(lambda r, *a, **k: sent.append(r.request.body))
+    client.connect_container_to_network(container, network["Id"], mac_address="02:42:ac:11:00:99")
+    assert json.loads(sent[-1])["EndpointConfig"]["MacAddress"] == "02:42:ac:11:00:99"
+    client._result(client._post(client._url("/containers/{0}/start", container)))
+    mac = _container_networks(client, container)[network["Name"]]["MacAddress"]
+    if ENGINE == "podman":
+        assert mac == "02:42:ac:11:00:99"
+    else:
+        assert mac and mac != "02:42:ac:11:00:99"
 
 
 def test_unknown_container_or_network(client: Client, make_network: Callable[..., dict[str, Any]],

@@ -9,14 +9,14 @@ import pytest
 
 from docker_client import Client, errors, versions
 
-from ..conftest import API_VERSION
+from ..conftest import API_VERSION, DAEMON_API
 from .conftest import env_or_fail
 
 
 def test_ping_version_info(client: Client) -> None:
     assert client.ping() is True
     version = client.version()
-    assert version["ApiVersion"] == "1.41"
+    assert version["ApiVersion"] == DAEMON_API
     assert client.version(api_version=False)["Version"] == version["Version"]
     info = client.info()
     assert info["OSType"] == "linux" and "Containers" in info
@@ -24,7 +24,7 @@ def test_ping_version_info(client: Client) -> None:
 
 def test_ping_info_reads_headers(client: Client) -> None:
     info = client.ping_info()
-    assert info["ApiVersion"] == "1.41"
+    assert info["ApiVersion"] == DAEMON_API
     assert info["OSType"] == "linux"
     assert isinstance(info.get("Experimental"), bool)
 
@@ -33,9 +33,9 @@ def test_negotiates_the_daemons_version(daemon: str) -> None:
     seen: list[str] = []
     with Client(base_url=daemon) as c:
         c.hooks["response"].append(lambda r, *a, **k: seen.append(r.request.path_url))
-        assert c.api_version == "1.41"
+        assert c.api_version == DAEMON_API
         c.info()
-    assert seen == ["/_ping", "/v1.41/info"]
+    assert seen == ["/_ping", f"/v{DAEMON_API}/info"]
 
 
 def test_docker_api_version_is_in_every_url(daemon: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,8 +59,12 @@ def test_df(client: Client) -> None:
         return
     usage = client.df()
     assert {"Images", "Containers", "Volumes"} <= set(usage)
-    with pytest.raises(errors.InvalidVersion, match="1.42"):
-        client.df(type="image")
+    if versions.version_gte(client.api_version, "1.42"):
+        only_images = client.df(type="image")
+        assert "Images" in only_images and not only_images.get("Containers")
+    else:
+        with pytest.raises(errors.InvalidVersion, match="1.42"):
+            client.df(type="image")
 
 
 def _volume_events(client: Client, since: float, until: float, decode: bool) -> list[Any]:
@@ -158,14 +162,14 @@ def test_tcp_and_tls_transports(daemon: str, tmp_path: Any) -> None:
     from docker_client import TLSConfig
 
     with Client(base_url=env_or_fail("DC_TEST_TCP_HOST"), version=API_VERSION) as c:
-        assert c.ping() and c.version()["ApiVersion"] == "1.41"
+        assert c.ping() and c.version()["ApiVersion"] == DAEMON_API
     certs = env_or_fail("DC_TEST_CERT_PATH")
     tls = TLSConfig(client_cert=(f"{certs}/cert.pem", f"{certs}/key.pem"), ca_cert=f"{certs}/ca.pem",
                     verify=True)
     tls_host = env_or_fail("DC_TEST_TLS_HOST")
     with Client(base_url=tls_host, tls=tls, version=API_VERSION) as c:
         assert c.base_url.startswith("https://")
-        assert c.version()["ApiVersion"] == "1.41"
+        assert c.version()["ApiVersion"] == DAEMON_API
     # no client certificate: the daemon refuses the handshake
     with Client(base_url=tls_host, tls=TLSConfig(ca_cert=f"{certs}/ca.pem", verify=True)) as c:
         with pytest.raises(errors.DockerConnectionError):
@@ -199,6 +203,6 @@ def test_client_fixture_uses_this_environments_version(client: Client) -> None:
     seen: list[str] = []
     client.hooks["response"].append(lambda r, *a, **k: seen.append(r.request.path_url))
     client.info()
-    expected = API_VERSION or "1.41"
+    expected = API_VERSION or DAEMON_API
     assert client.api_version == expected
     assert seen[-1] == f"/v{expected}/info"

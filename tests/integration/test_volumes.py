@@ -158,7 +158,13 @@ def test_prune_volumes(client: Client, make_volume: Callable[..., dict[str, Any]
             client.prune_volumes()
         return
     run(["true"], start=False, Binds=[f"{used['Name']}:/data"])
-    pruned = client.prune_volumes(filters={"label": f"dctest-prune={label}"})
+    mine = {"label": f"dctest-prune={label}"}
+    if versions.version_gte(client.api_version, "1.42"):
+        # since API 1.42 a prune takes only anonymous volumes unless the "all" filter says otherwise
+        assert not client.prune_volumes(filters=mine)["VolumesDeleted"]
+        client.inspect_volume(unused["Name"])
+        mine["all"] = True
+    pruned = client.prune_volumes(filters=mine)
     assert pruned["VolumesDeleted"] == [unused["Name"]]
     assert isinstance(pruned["SpaceReclaimed"], int)
     with pytest.raises(errors.NotFound):
@@ -168,7 +174,13 @@ def test_prune_volumes(client: Client, make_volume: Callable[..., dict[str, Any]
 
 
 def test_cluster_volumes_need_a_newer_api(client: Client, unique_name: Callable[[str], str]) -> None:
-    # the harness's daemon (20.10) speaks up to API 1.41; cluster volumes came with 1.42
+    if versions.version_gte(client.api_version, "1.42"):
+        # sent: the daemon itself answers that cluster volumes need a swarm
+        with pytest.raises(errors.APIError, match="cluster volumes"):
+            client.update_volume(unique_name("dctest-vol"), 1, {"Availability": "drain"})
+        with pytest.raises(errors.APIError, match="swarm"):
+            client.create_volume(unique_name("dctest-vol"), cluster_volume_spec={"Group": "g"})
+        return
     with pytest.raises(errors.InvalidVersion, match="1.42"):
         client.update_volume(unique_name("dctest-vol"), 1, {"Availability": "drain"})
     with pytest.raises(errors.InvalidVersion, match="ClusterVolumeSpec"):

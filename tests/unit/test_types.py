@@ -987,7 +987,7 @@ def test_container_config_version_gates() -> None:
 def test_endpoint_config_version_gates() -> None:
     gates: list[tuple[dict[str, Any], str, str]] = [
         ({"driver_opt": {"a": "b"}}, "DriverOpts", "1.32"),
-        ({"mac_address": "02:42:ac:11:00:02"}, "MacAddress", "1.44"),
+        ({"mac_address": "02:42:ac:11:00:02"}, "MacAddress", "1.25"),
         ({"gw_priority": 10}, "GwPriority", "1.48"),
     ]
     for kwargs, field, first in gates:
