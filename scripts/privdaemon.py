@@ -598,8 +598,8 @@ class Stack:
         rec = self.recorded_pid(holder)
         if rec is None:
             raise HarnessError("no %s to start %s in" % (holder, name))
-        return self.spawn(name, [need("nsenter"), "--target", str(rec[0]), "--net", "--mount", "--"] + list(argv),
-                          env=env)
+        enter = [need("nsenter"), "--target", str(rec[0]), "--net", "--mount", "--"]
+        return self.spawn(name, enter + list(argv), env=env)
 
     def timed(self, what: str, t0: float) -> None:
         self.timings.append((what, time.monotonic() - t0))
@@ -1483,7 +1483,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         p.add_argument("--state", default=default_state, help="state dir (default: %(default)s)")
         if name in ("start", "ensure"):
             p.add_argument("--no-install", action="store_true", help="never apt-get install")
-            p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help="which daemon (%(default)s)")
+            p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+                           help="which daemon (%(default)s)")
         if name == "exec":
             p.add_argument("cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args(args_in)

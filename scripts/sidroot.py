@@ -99,8 +99,8 @@ def _build(tmp: Path) -> None:
     policy.chmod(0o755)
     chroot = ["chroot", str(tmp)]
     _run(chroot + ["apt-get"] + APT_OPTS + ["update", "-q"], env, 600)
-    _run(chroot + ["apt-get"] + APT_OPTS + ["install", "-y", "-q", "--no-install-recommends"] + EXTRA_PACKAGES,
-         env, 900)
+    install = ["install", "-y", "-q", "--no-install-recommends"]
+    _run(chroot + ["apt-get"] + APT_OPTS + install + EXTRA_PACKAGES, env, 900)
     _run(chroot + ["apt-get", "clean"], env, 120)
     shutil.rmtree(str(tmp / "var/lib/apt/lists"), ignore_errors=True)
     policy.unlink()

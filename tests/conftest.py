@@ -109,8 +109,9 @@ _podman_refused: dict[str, int] = {}
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if _podman_refused:
-        terminalreporter.write_line("PODMAN-REFUSED: %d tests left out (%s)" % (
-            sum(_podman_refused.values()), ", ".join(f"{k}: {v}" for k, v in sorted(_podman_refused.items()))))
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(_podman_refused.items()))
+        total = sum(_podman_refused.values())
+        terminalreporter.write_line(f"PODMAN-REFUSED: {total} tests left out ({reasons})")
     skipped = terminalreporter.stats.get("skipped", [])
     count = sum(1 for report in skipped if _DAEMON_SKIP_REASON in str(report.longrepr))
     terminalreporter.write_line(f"DAEMON-SKIPS: {count}")
