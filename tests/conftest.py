@@ -85,26 +85,30 @@ def unique_name() -> Callable[[str], str]:
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """On Podman, leave out the tests of what Podman does not serve (marked ``podman_refuses``).
+    """Leave out, on Podman, the tests of what Podman does not serve (marked ``podman_refuses``),
+    and, where the harness runs no second node (all engines but Engine 28), the two-node tests.
 
     They are deselected, not skipped: each names why, the summary counts them per reason, and
     tests/integration/test_podman.py checks the error Podman gives for each such endpoint."""
-    if ENGINE != "podman":
-        return
-    keep, refused = [], []
+    keep, refused, two_nodes = [], [], []
     for item in items:
-        (refused if item.get_closest_marker("podman_refuses") else keep).append(item)
-    if refused:
-        config.hook.pytest_deselected(items=refused)
+        if ENGINE == "podman" and item.get_closest_marker("podman_refuses"):
+            refused.append(item)
+        elif ENGINE != "docker28" and item.get_closest_marker("two_nodes"):
+            two_nodes.append(item)
+        else:
+            keep.append(item)
+    if refused or two_nodes:
+        config.hook.pytest_deselected(items=refused + two_nodes)
         items[:] = keep
-        reasons: dict[str, int] = {}
-        for item in refused:
-            reason = item.get_closest_marker("podman_refuses").args[0]
-            reasons[reason] = reasons.get(reason, 0) + 1
-        _podman_refused.update(reasons)
+    for item in refused:
+        reason = item.get_closest_marker("podman_refuses").args[0]
+        _podman_refused[reason] = _podman_refused.get(reason, 0) + 1
+    _left_out["two_nodes"] = len(two_nodes)
 
 
 _podman_refused: dict[str, int] = {}
+_left_out: dict[str, int] = {}
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -112,6 +116,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(_podman_refused.items()))
         total = sum(_podman_refused.values())
         terminalreporter.write_line(f"PODMAN-REFUSED: {total} tests left out ({reasons})")
+    if _left_out.get("two_nodes"):
+        terminalreporter.write_line(f"TWO-NODES: {_left_out['two_nodes']} tests left out (Engine 28 only)")
     skipped = terminalreporter.stats.get("skipped", [])
     count = sum(1 for report in skipped if _DAEMON_SKIP_REASON in str(report.longrepr))
     terminalreporter.write_line(f"DAEMON-SKIPS: {count}")
