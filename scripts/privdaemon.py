@@ -60,7 +60,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -74,6 +73,7 @@ import sidroot
 DEFAULT_STATE = "/tmp/docker_client-test"
 RUN_STATE_PREFIX = "/tmp/dct-"
 MARKER = ".privdaemon.json"
+RELAY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "relay.py")
 
 PLAIN_PORT = 2375
 TLS_PORT = 2376
@@ -115,7 +115,6 @@ APT_PACKAGES = [
     "iproute2",
     "apache2-utils",
     "debootstrap",
-    "socat",
 ]
 # binary -> Debian package that ships it
 NEEDED_BINARIES = {
@@ -132,7 +131,6 @@ NEEDED_BINARIES = {
     "ip": "iproute2",
     "htpasswd": "apache2-utils",
     "debootstrap": "debootstrap",
-    "socat": "socat",
     "nsenter": "util-linux",
     "unshare": "util-linux",
     "umount": "mount",
@@ -398,62 +396,6 @@ def ping_unix(sock: str, timeout: float = 3) -> bool:
 
 
 # --------------------------------------------------------------------------
-# the plain TCP relay
-#
-# dockerd applies --tlsverify to every tcp:// listener, so it cannot serve
-# plain HTTP on 2375 and TLS on 2376 at the same time.  The tests want both,
-# so 2375 is this relay: it copies bytes between a TCP connection and a new
-# connection to the daemon's unix socket.  It is half-close aware (EOF on one
-# side becomes shutdown(SHUT_WR) on the other) so HTTP hijacking
-# (attach/exec with stdin, then closing stdin) works through it.
-
-
-def _pump(src: socket.socket, dst: socket.socket) -> None:
-    try:
-        while True:
-            data = src.recv(65536)
-            if not data:
-                break
-            dst.sendall(data)
-        dst.shutdown(socket.SHUT_WR)
-    except OSError:
-        # reset/broken pipe: tear down both directions
-        for s in (src, dst):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-
-def _relay_conn(client: socket.socket, unix_path: str) -> None:
-    upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        upstream.connect(unix_path)
-    except OSError:
-        client.close()
-        upstream.close()
-        return
-    other = threading.Thread(target=_pump, args=(upstream, client), daemon=True)
-    other.start()
-    _pump(client, upstream)
-    other.join()
-    client.close()
-    upstream.close()
-
-
-def relay_main(host: str, port: int, unix_path: str) -> int:
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind((host, port))
-    srv.listen(128)
-    while True:
-        conn, _ = srv.accept()
-        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        threading.Thread(target=_relay_conn, args=(conn, unix_path), daemon=True).start()
-
-
-# --------------------------------------------------------------------------
 # the state directory
 
 
@@ -669,8 +611,7 @@ class Stack:
         containerd_sock = self.start_containerd() if self.engine == "docker20" else None
         self.start_registries()
         self.start_sshd()
-        self.spawn("relay", [sys.executable, os.path.abspath(__file__), "_relay",
-                             "127.0.0.1", str(PLAIN_PORT), str(self.sock)])
+        self.spawn("relay", [sys.executable, RELAY, "127.0.0.1", str(PLAIN_PORT), str(self.sock)])
         rootfs = self.make_rootfs()
         self.timed("services spawned", t0)
         t1 = time.monotonic()
@@ -839,7 +780,7 @@ class Stack:
                            holder="peer-holder")
 
     def start_podman(self) -> None:
-        """Podman's Docker-compatible API on STATE/docker.sock, TLS through socat on TLS_PORT.
+        """Podman's Docker-compatible API on STATE/docker.sock, TLS through scripts/relay.py on TLS_PORT.
 
         Podman runs containers here only with runc (crun refuses this kernel's hybrid cgroups)
         and the cgroupfs manager; netavark without a firewall, as dockerd runs without iptables."""
@@ -849,7 +790,10 @@ class Stack:
         (d / "containers.conf").write_text(
             '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n'
             'log_driver = "k8s-file"\n'
+            # Podman stops a container for a forced removal (Docker kills it at once): with its
+            # default of 10 s every test container whose PID 1 ignores SIGTERM costs 10 s.
             '[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n'
+            'stop_timeout = 1\n'
             'events_logfile_path = "%s"\n'
             '[network]\nfirewall_driver = "none"\nnetwork_config_dir = "%s"\n'
             % (d / "events.log", d / "networks"))
@@ -865,12 +809,9 @@ class Stack:
             "/usr/bin/podman", "--root", str(d / "root"), "--runroot", str(d / "run"),
             "--tmpdir", str(d / "tmp"), "--storage-driver", "overlay",
             "system", "service", "--time=0", "unix://%s" % self.sock], env=env)
-        c = self.certs
-        self.spawn("tls-relay", [
-            need("socat"),
-            "OPENSSL-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork,cert=%s,key=%s,cafile=%s,verify=1"
-            % (TLS_PORT, c / "server-cert.pem", c / "server-key.pem", c / "ca.pem"),
-            "UNIX-CONNECT:%s" % self.sock])
+        # Podman serves no TLS: the harness's relay does, half-close aware as dockerd's listener.
+        self.spawn("tls-relay", [sys.executable, RELAY, "127.0.0.1", str(TLS_PORT), str(self.sock),
+                                 str(self.certs)])
 
     def _tls_ping(self) -> bool:
         ctx = ssl.create_default_context(cafile=str(self.certs / "ca.pem"))
@@ -1038,7 +979,7 @@ class Stack:
         self._kill_containers(self.daemon, self.sock)
         self._kill_containers("peer-dockerd", self.peer_sock)
         order = [("relay", 5), ("tls-relay", 5), ("sshd", 5), ("registry", 5), ("registry-auth", 5),
-                 ("dockerd", 40), ("podman", 40), ("peer-dockerd", 40), ("containerd", 15)]
+                 ("dockerd", 40), ("podman", 5), ("peer-dockerd", 40), ("containerd", 15)]
         for name, timeout in order:
             rec = self.recorded_pid(name)
             if rec is not None:
@@ -1154,7 +1095,7 @@ def _root_mount_below(pid: int, prefix: str) -> bool:
 
 
 _SERVICE_NAMES = ("containerd-shim", "containerd", "dockerd", "docker-proxy", "docker-registry", "sshd",
-                  "podman", "conmon", "socat")
+                  "podman", "conmon")
 
 
 def _our_service(pid: int, prefix: str) -> bool:
@@ -1455,8 +1396,6 @@ def cmd_stop(state: str) -> int:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
-    if args_in[:1] == ["_relay"]:
-        return relay_main(args_in[1], int(args_in[2]), args_in[3])
     cmd: List[str] = []
     if "--" in args_in:
         i = args_in.index("--")

@@ -78,9 +78,41 @@ def ensure(log: Callable[[str], None], root: Optional[Path] = None) -> Path:
         if os.path.lexists(str(root)):
             os.rename(str(root), str(old))
         os.rename(str(tmp), str(root))
-        _remove(old)
         log("built %s in %.0fs" % (root, time.monotonic() - t0))
+        _remove_unused_old_roots(root, log)
     return root
+
+
+def _remove_unused_old_roots(root: Path, log: Callable[[str], None]) -> None:
+    """Delete earlier roots no running harness still has as its root.
+
+    A daemon started before a rebuild keeps running from the renamed old root; deleting that
+    directory would also unmount what is mounted on it in the daemon's namespace (the kernel
+    allows it), pulling /tmp from under a running Podman.  So an old root goes only once no
+    mount namespace has it mounted."""
+    for old in sorted(root.parent.glob(root.name + ".old-*")):
+        if _mounted_somewhere(old):
+            log("keeping %s: a running harness still uses it" % old)
+        else:
+            _remove(old)
+
+
+def _mounted_somewhere(path: Path) -> bool:
+    """Is a directory at or below ``path`` the source of a mount in any process's namespace?"""
+    wanted = str(path)
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/mountinfo" % entry) as f:
+                for line in f:
+                    fields = line.split()
+                    # field 4: the mount's root within its filesystem (the cache is on /'s)
+                    if len(fields) > 4 and (fields[3] == wanted or fields[3].startswith(wanted + "/")):
+                        return True
+        except OSError:
+            continue
+    return False
 
 
 def _build(tmp: Path) -> None:

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
-import responses
 
 from docker_client import Client, errors, versions
 from docker_client.build_context import prepare_context
@@ -527,12 +526,3 @@ def test_prune_builds(client: Client) -> None:
     with pytest.raises(errors.InvalidVersion, match="max-used-space"):
         client.prune_builds(max_used_space=1)
 
-
-def test_prune_builds_sends_reserved_space_from_1_48() -> None:
-    with Client(base_url="tcp://127.0.0.1:9", version="1.48") as c, \
-            responses.RequestsMock() as mocked:
-        mocked.add(responses.POST, "http://127.0.0.1:9/v1.48/build/prune",
-                   json={"CachesDeleted": [], "SpaceReclaimed": 0})
-        c.prune_builds(keep_storage=10, max_used_space=20, min_free_space=30)
-        query = str(mocked.calls[0].request.url).split("?", 1)[1]
-        assert sorted(query.split("&")) == ["max-used-space=20", "min-free-space=30", "reserved-space=10"]

@@ -2,8 +2,9 @@
 
 Pull and push go through DC_TEST_REGISTRY (no auth) and DC_TEST_AUTH_REGISTRY (htpasswd);
 save/load round trips check that a ~300 MB image is streamed both ways with flat memory.
-What a 1.41 daemon cannot answer (platform selection, attestations...) is checked on the
-request with ``responses``.
+What no daemon here answers (several platforms at once, attestations: API 1.52+) is checked
+on the request with ``responses``; the platform parameters of 1.46-1.50 are in
+test_modern_images.py.
 """
 from __future__ import annotations
 
@@ -441,44 +442,25 @@ def _query(call: Any) -> List[str]:
 
 
 def test_platform_selection_on_new_apis(mocked: responses.RequestsMock) -> None:
+    # Only what no daemon here answers: several platforms at once (1.52), attestations (1.55), and
+    # the manifests of the image list (Engine 28's graphdriver store leaves them out). The
+    # platform parameters of API 1.46-1.50 are checked on real daemons in test_modern_images.py.
     arm = platform_json("linux/arm64/v8")
     assert json.loads(arm) == {"os": "linux", "architecture": "arm64", "variant": "v8"}
     with Client(base_url="tcp://127.0.0.1:9", version="1.56") as c:
-        mocked.add(responses.GET, f"{MOCK}/v1.56/images/img/json", json={"Id": "x"})
-        mocked.add(responses.GET, f"{MOCK}/v1.56/images/img/history", json=[])
         mocked.add(responses.GET, f"{MOCK}/v1.56/images/img/get", body=b"tar")
-        mocked.add(responses.GET, f"{MOCK}/v1.56/images/get", body=b"tar")
-        mocked.add(responses.POST, f"{MOCK}/v1.56/images/load", body=b'{"stream":"ok"}\n')
-        mocked.add(responses.DELETE, f"{MOCK}/v1.56/images/img", json=[])
         mocked.add(responses.GET, f"{MOCK}/v1.56/images/json", json=[])
         mocked.add(responses.GET, f"{MOCK}/v1.56/images/img/attestations", json=[])
-        mocked.add(responses.POST, f"{MOCK}/v1.56/images/127.0.0.1:5000/img/push", body=b'{"status":"ok"}\n')
-        mocked.add(responses.POST, f"{MOCK}/v1.56/images/create", body=b'{"status":"ok"}\n')
-        c.inspect_image("img", platform="linux/arm64/v8")
-        c.history("img", platform={"os": "linux", "architecture": "amd64"})
         assert b"".join(c.get_image("img", platform=["linux/amd64", "linux/arm64/v8"])) == b"tar"
-        b"".join(c.save_images(["a", "b"], platform="linux/amd64"))
-        list(c.load_image(b"tar", platform="linux/amd64", quiet=True))
-        c.remove_image("img", platforms=["linux/amd64", {"os": "linux", "architecture": "arm64"}])
-        c.images(manifests=True, shared_size=True)
+        c.images(manifests=True)
         c.image_attestations("img", platform="linux/amd64", type=["https://slsa.dev/provenance/v1"],
                              statement=True)
-        c.push("127.0.0.1:5000/img", "v1", platform="linux/amd64")
-        c.pull("127.0.0.1:5000/img", "v1", platform={"os": "linux", "architecture": "arm64", "variant": "v8"})
         amd = platform_json("linux/amd64")
-        amd2 = platform_json({"os": "linux", "architecture": "amd64"})
         queries = [_query(call) for call in mocked.calls]
     assert queries == [
-        [f"platform={arm}"],
-        [f"platform={amd2}"],
         [f"platform={amd}", f"platform={arm}"],
-        ["names=a", "names=b", f"platform={amd}"],
-        [f"platform={amd}", "quiet=1"],
-        ["force=0", "noprune=0", f"platforms={amd}", f"platforms={platform_json('linux/arm64')}"],
-        ["all=0", "manifests=1", "only_ids=0", "shared-size=1"],
+        ["all=0", "manifests=1", "only_ids=0"],
         [f"platform={amd}", "statement=1", "type=https://slsa.dev/provenance/v1"],
-        [f"platform={amd}", "tag=v1"],
-        ["fromImage=127.0.0.1:5000/img", "platform=linux/arm64/v8", "tag=v1"],
     ]
 
 

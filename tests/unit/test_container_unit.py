@@ -1,6 +1,6 @@
 """Container endpoints without a daemon: argument checks before sending, the requests built,
-and what the daemon under test cannot produce (API 1.42 Content-Types and signals, malformed
-answers, read timeouts)."""
+and what no daemon under test produces (malformed answers, read timeouts). The API 1.42
+Content-Types and signals are checked on real daemons in tests/integration/test_modern_containers.py."""
 from __future__ import annotations
 
 import base64
@@ -175,23 +175,21 @@ def test_kill_sends_the_signal(mocked: responses.RequestsMock, make_client: Call
 
 def test_stop_and_restart_requests(mocked: responses.RequestsMock,
                                    make_client: Callable[[str], Client]) -> None:
-    for version in ("1.41", "1.42"):
-        mocked.add(responses.POST, url(version, f"/containers/{CID}/stop"), status=204)
-        mocked.add(responses.POST, url(version, f"/containers/{CID}/restart"), status=204)
-    old, new = make_client("1.41"), make_client("1.42")
+    # the signal (API 1.42) is checked on real daemons: tests/integration/test_modern_containers.py
+    mocked.add(responses.POST, url("1.41", f"/containers/{CID}/stop"), status=204)
+    mocked.add(responses.POST, url("1.41", f"/containers/{CID}/restart"), status=204)
+    old = make_client("1.41")
     old.stop(CID)
     old.stop(CID, timeout=2.5)
     old.restart(CID)
-    new.stop(CID, timeout=0, signal="int")
-    new.restart(CID, timeout=4, signal=15)
+    old.stop(CID, timeout=0)
     sent = [(call.request.path_url.split("?")[0], query(call), call.request.req_kwargs["timeout"])
             for call in mocked.calls]
     assert sent == [
         (f"/v1.41/containers/{CID}/stop", {}, 70),
         (f"/v1.41/containers/{CID}/stop", {"t": ["3"]}, 63),
         (f"/v1.41/containers/{CID}/restart", {"t": ["10"]}, 70),
-        (f"/v1.42/containers/{CID}/stop", {"t": ["0"], "signal": ["SIGINT"]}, 60),
-        (f"/v1.42/containers/{CID}/restart", {"t": ["4"], "signal": ["15"]}, 64),
+        (f"/v1.41/containers/{CID}/stop", {"t": ["0"]}, 60),
     ]
 
 
@@ -325,26 +323,8 @@ def _inspect_route(mocked: responses.RequestsMock, version: str, tty: bool) -> N
     mocked.add(responses.GET, url(version, f"/containers/{CID}/json"), json={"Config": {"Tty": tty}})
 
 
-def test_logs_multiplexed_content_type_needs_no_inspect(mocked: responses.RequestsMock,
-                                                       make_client: Callable[[str], Client]) -> None:
-    _logs_route(mocked, "1.42", MUXED, "application/vnd.docker.multiplexed-stream")
-    client = make_client("1.42")
-    assert client.logs(CID) == b"out1\nerr1\nout2\n"
-    assert client.logs(CID, demux=True) == (b"out1\nout2\n", b"err1\n")
-    with client.logs(CID, stream=True, demux=True) as pairs:
-        assert list(pairs) == [(b"out1\n", None), (None, b"err1\n"), (b"out2\n", None)]
-    assert all("/logs" in call.request.path_url for call in mocked.calls)
 
 
-def test_logs_raw_content_type_from_1_42_needs_no_inspect(mocked: responses.RequestsMock,
-                                                         make_client: Callable[[str], Client]) -> None:
-    _logs_route(mocked, "1.42", b"tty \x01\x00\x00\x00 bytes\r\n", "application/vnd.docker.raw-stream")
-    client = make_client("1.42")
-    assert client.logs(CID) == b"tty \x01\x00\x00\x00 bytes\r\n"
-    assert client.logs(CID, demux=True) == (b"tty \x01\x00\x00\x00 bytes\r\n", None)
-    with client.logs(CID, stream=True) as chunks:
-        assert b"".join(chunks) == b"tty \x01\x00\x00\x00 bytes\r\n"
-    assert all("/logs" in call.request.path_url for call in mocked.calls)
 
 
 def test_logs_raw_content_type_before_1_42_is_not_trusted(mocked: responses.RequestsMock,
@@ -367,11 +347,6 @@ def test_logs_without_content_type_asks_config_tty(mocked: responses.RequestsMoc
     assert client.logs(CID, stdout=False, demux=True) == (b"raw\n", None)
 
 
-def test_logs_empty_output(mocked: responses.RequestsMock, make_client: Callable[[str], Client]) -> None:
-    _logs_route(mocked, "1.42", b"", "application/vnd.docker.multiplexed-stream")
-    client = make_client("1.42")
-    assert client.logs(CID) == b""
-    assert client.logs(CID, demux=True) == (None, None)
 
 
 def test_logs_parameters(mocked: responses.RequestsMock, make_client: Callable[[str], Client]) -> None:

@@ -364,24 +364,6 @@ def test_version_gates_are_checked_before_sending() -> None:
             client.exec_inspect({"Id": None})
 
 
-def test_attach_at_1_42_reads_the_content_type(make_daemon: MakeDaemon) -> None:
-    """1.42+ daemons say whether the stream is multiplexed: no inspect first."""
-    blob = frames_blob([(STDOUT, b"out"), (STDERR, b"err")])
-
-    def handler(conn: Conn, line: str) -> None:
-        if "/attach" in line:
-            multiplexed = "multiplexed" in line
-            conn.send(MULTIPLEXED_UPGRADED + blob if multiplexed else UPGRADED + b"raw output")
-            conn.sock.shutdown(socket.SHUT_WR)
-        else:
-            conn.answer_json({"message": "unexpected"}, 500)
-
-    serve = lined(handler)
-    _, client = make_daemon(serve, version="1.42")
-    assert client.attach("multiplexed", demux=True) == (b"out", b"err")
-    _, client = make_daemon(serve, version="1.42")
-    assert client.attach("tty") == b"raw output"
-    assert all("/attach" in line for line in serve.lines)  # type: ignore[attr-defined]
 
 
 def test_attach_before_1_42_inspects_for_the_tty(make_daemon: MakeDaemon) -> None:
