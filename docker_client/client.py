@@ -41,6 +41,7 @@ from .constants import (
 from .credentials.config import load_general_config
 from .env import DaemonAddress, api_version_from_env, kwargs_from_env, parse_address
 from .errors import (
+    APIError,
     DockerException,
     InvalidArgument,
     NotFound,
@@ -48,6 +49,8 @@ from .errors import (
     StreamParseError,
     TLSParameterError,
     create_api_error_from_response,
+    engine_name,
+    is_refused_route,
     translate_transport_errors,
 )
 from .tls import TLSConfig
@@ -171,6 +174,7 @@ class Client(
         if version is not None and version.lower() != "auto":
             self._api_version = versions.check_supported(version)
         self._version_lock = threading.Lock()
+        self._server_name: str | None = None  # see _daemon_name
 
         self.timeout = timeout
         self.credstore_env = credstore_env
@@ -241,6 +245,7 @@ class Client(
                 return self._api_version
             response = self._get(f"{self.base_url}/_ping")
             daemon_version = response.headers.get("Api-Version")
+            self._server_name = engine_name(response.headers.get("Server")) or ""
             if response.status_code >= 400 or not daemon_version:
                 response.close()
                 info = self._result(self._get(f"{self.base_url}/version"), json=True)
@@ -383,7 +388,25 @@ class Client(
                 response.content  # noqa: B018 - read the error body before closing
         finally:
             response.close()
-        raise create_api_error_from_response(response, not_found=not_found)
+        raise self._named_refusal(create_api_error_from_response(response, not_found=not_found))
+
+    def _named_refusal(self, error: APIError) -> APIError:
+        """``error``, saying which daemon refused when it refused the endpoint itself."""
+        if error.response is not None and is_refused_route(error.response, error.explanation or ""):
+            error.refused_by = self._daemon_name()
+        return error
+
+    def _daemon_name(self) -> str | None:
+        """Which daemon this is ("Podman 5.8.6"), from ``/_ping``'s Server header; asked once,
+        and only to word an error (an endpoint the daemon does not serve)."""
+        if self._server_name is None:
+            try:
+                response = self._get(f"{self.base_url}/_ping")
+                response.close()
+                self._server_name = engine_name(response.headers.get("Server")) or ""
+            except DockerException:
+                return None
+        return self._server_name or None
 
     def _result(self, response: requests.Response, json: bool = False, binary: bool = False,
                 not_found: type[NotFound] | None = None) -> Any:

@@ -63,6 +63,9 @@ class APIError(requests.exceptions.HTTPError, DockerException):
         super().__init__(message)
         self.response = response
         self.explanation = explanation
+        #: The daemon that refused the endpoint itself ("Podman 5.8.6"), when it did: set for
+        #: answers that say no such route or not supported, rather than something about an object.
+        self.refused_by: str | None = None
 
     def __str__(self) -> str:
         message = super().__str__()
@@ -72,6 +75,9 @@ class APIError(requests.exceptions.HTTPError, DockerException):
             message = f"{response.status_code} {kind} Error for {response.url}: {response.reason}"
         if self.explanation:
             message = f'{message} ("{self.explanation}")'
+        if self.refused_by and response is not None and response.request is not None:
+            request = response.request
+            message = f"{message}: {self.refused_by} does not serve {request.method} {request.path_url}"
         return message
 
     @property
@@ -248,6 +254,33 @@ def create_api_error_from_response(response: requests.Response,
     elif status == 409:
         cls = Conflict
     return cls(f"{status} error", response=response, explanation=explanation)
+
+
+# What daemons answer for an endpoint they do not serve at all: Go's bare router 404, Docker's
+# JSON "page not found", Podman's "Path ... is not supported" and "Podman does not support service".
+_REFUSED_ROUTE_STATUSES = (404, 405, 501, 503)
+
+
+def is_refused_route(response: requests.Response, explanation: str) -> bool:
+    """Did the daemon refuse the endpoint itself (an unknown route, an unsupported API) rather
+    than answer about an object (no such container, ...)?"""
+    if response.status_code not in _REFUSED_ROUTE_STATUSES:
+        return False
+    text = explanation.strip().lower()
+    return (text in ("not found", "404 page not found", "page not found", "method not allowed")
+            or (text.startswith("path ") and text.endswith(" is not supported"))
+            or text.startswith("podman does not support"))
+
+
+def engine_name(server: str | None) -> str | None:
+    """A person's name for a daemon from its ``Server`` header: ``"Libpod/5.8.6 (linux)"`` is
+    ``"Podman 5.8.6"``, ``"Docker/28.5.2 (linux)"`` is ``"Docker Engine 28.5.2"``."""
+    if not server or "/" not in server:
+        return None
+    product, _, rest = server.partition("/")
+    version = rest.split()[0] if rest.split() else ""
+    name = {"Libpod": "Podman", "Docker": "Docker Engine"}.get(product, product)
+    return f"{name} {version}".strip()
 
 
 def create_api_error_from_http_exception(e: requests.exceptions.HTTPError) -> NoReturn:

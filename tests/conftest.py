@@ -86,25 +86,29 @@ def unique_name() -> Callable[[str], str]:
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Leave out, on Podman, the tests of what Podman does not serve (marked ``podman_refuses``),
-    and, where the harness runs no second node (all engines but Engine 28), the two-node tests.
+    where the harness runs no second node (all engines but Engine 28) the two-node tests, and
+    the Podman-only tests elsewhere.
 
     They are deselected, not skipped: each names why, the summary counts them per reason, and
     tests/integration/test_podman.py checks the error Podman gives for each such endpoint."""
-    keep, refused, two_nodes = [], [], []
+    keep, refused, two_nodes, podman_only = [], [], [], []
     for item in items:
         if ENGINE == "podman" and item.get_closest_marker("podman_refuses"):
             refused.append(item)
         elif ENGINE != "docker28" and item.get_closest_marker("two_nodes"):
             two_nodes.append(item)
+        elif ENGINE != "podman" and item.get_closest_marker("podman_only"):
+            podman_only.append(item)
         else:
             keep.append(item)
-    if refused or two_nodes:
-        config.hook.pytest_deselected(items=refused + two_nodes)
+    if refused or two_nodes or podman_only:
+        config.hook.pytest_deselected(items=refused + two_nodes + podman_only)
         items[:] = keep
     for item in refused:
         reason = item.get_closest_marker("podman_refuses").args[0]
         _podman_refused[reason] = _podman_refused.get(reason, 0) + 1
     _left_out["two_nodes"] = len(two_nodes)
+    _left_out["podman_only"] = len(podman_only)
 
 
 _podman_refused: dict[str, int] = {}
@@ -118,6 +122,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"PODMAN-REFUSED: {total} tests left out ({reasons})")
     if _left_out.get("two_nodes"):
         terminalreporter.write_line(f"TWO-NODES: {_left_out['two_nodes']} tests left out (Engine 28 only)")
+    if _left_out.get("podman_only"):
+        terminalreporter.write_line(f"PODMAN-ONLY: {_left_out['podman_only']} tests left out (Podman only)")
     skipped = terminalreporter.stats.get("skipped", [])
     count = sum(1 for report in skipped if _DAEMON_SKIP_REASON in str(report.longrepr))
     terminalreporter.write_line(f"DAEMON-SKIPS: {count}")

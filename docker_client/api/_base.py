@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     import requests
 
     from ..auth import AuthConfig
-    from ..errors import NotFound
+    from ..errors import APIError, NotFound
     from ..streams import Stream
 
 T = TypeVar("T")
@@ -52,6 +52,8 @@ class ApiMixin:
 
         def _raise_for_status(self, response: requests.Response,
                               not_found: type[NotFound] | None = None) -> None: ...
+
+        def _named_refusal(self, error: APIError) -> APIError: ...
 
         def _stream(self, response: requests.Response,
                     decoder: Callable[[Iterable[bytes]], Iterator[T]],

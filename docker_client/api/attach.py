@@ -222,7 +222,7 @@ class AttachApiMixin(ApiMixin):
                 connection = websocket.create_connection(
                     url, timeout=self._websocket_connect_timeout(), **options)
             except websocket.WebSocketBadStatusException as exc:
-                raise _websocket_api_error(exc, url) from None
+                raise self._named_refusal(_websocket_api_error(exc, url)) from None
             except (websocket.WebSocketException, OSError) as exc:
                 raise DockerConnectionError(
                     f"cannot attach by WebSocket to the Docker daemon at {address.where}: {exc}"
@@ -284,6 +284,7 @@ def _websocket_api_error(exc: Any, url: str) -> APIError:
     # websocket-client before 1.8 has no status_message; before 1.1 no resp_body
     response.reason = getattr(exc, "status_message", None) or ""
     response.url = url
+    response.request = requests.Request("GET", url).prepare()
     response.headers.update(getattr(exc, "resp_headers", None) or {})
     body = getattr(exc, "resp_body", None) or b""
     response.raw = io.BytesIO(body.encode() if isinstance(body, str) else body)
