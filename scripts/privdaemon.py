@@ -788,7 +788,8 @@ class Stack:
         for sub in ("root", "run", "tmp", "networks"):
             (d / sub).mkdir(parents=True, exist_ok=True)
         (d / "containers.conf").write_text(
-            '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n'
+            # http_proxy = false: Podman would copy the service's proxy variables into containers
+            '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\nhttp_proxy = false\n'
             'log_driver = "k8s-file"\n'
             # Podman stops a container for a forced removal (Docker kills it at once): with its
             # default of 10 s every test container whose PID 1 ignores SIGTERM costs 10 s.

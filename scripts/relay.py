@@ -174,6 +174,13 @@ def main(argv: list[str]) -> int:
         ctx.load_cert_chain(os.path.join(certs, "server-cert.pem"), os.path.join(certs, "server-key.pem"))
         ctx.load_verify_locations(os.path.join(certs, "ca.pem"))
         ctx.verify_mode = ssl.CERT_REQUIRED
+        # No session tickets: nothing arrives after the handshake that a client reading and
+        # writing from two threads (hijacked attach/exec) would have to process mid-write.
+        ctx.options |= ssl.OP_NO_TICKET
+        # A FIN without close_notify is the end of the client's input, not an error that would
+        # also stop the answer going back (OpenSSL 3 fails the whole session otherwise).
+        ctx.options |= getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
+        ctx.num_tickets = 0
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -134,6 +134,7 @@ def ws_bytes(message: Any) -> bytes:
     return message.encode() if isinstance(message, str) else bytes(message)
 
 
+@pytest.mark.podman_refuses("websocket attach")
 @pytest.mark.parametrize("kind", ["unix", "tcp", "tls"])
 def test_attach_socket_websocket(client: Client, make: Make, remote_client: Callable[[str], Client],
                                  kind: str) -> None:

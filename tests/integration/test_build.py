@@ -511,6 +511,7 @@ def test_registry_credentials_are_sent_to_the_build(client: Client, images: Call
     assert client.inspect_image(tag)["Config"]["Labels"] == {"pulled": "yes"}
 
 
+@pytest.mark.podman_refuses("build cache")
 def test_prune_builds(client: Client) -> None:
     version = client.api_version
     if not versions.supports("POST /build/prune", version):

@@ -360,6 +360,7 @@ def test_the_archive_holds_config_and_rootfs_only(make_plugin_dir: Callable[[str
         assert json.load(contents["config.json"])["description"] == "archived"  # type: ignore[arg-type]
 
 
+@pytest.mark.podman_refuses("plugins")
 def test_a_file_that_cannot_be_read_is_a_local_error(pclient: _Client, make_plugin_dir: Callable[[str], Path],
                                                      plugin_names: Callable[[str], str],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
@@ -403,6 +404,7 @@ def test_session_announces_each_grpc_method_on_a_line_of_its_own() -> None:
 # -- against the daemon ----------------------------------------------------------------------
 
 
+@pytest.mark.podman_refuses("plugins")
 def test_create_inspect_list_remove(pclient: _Client, make_plugin_dir: Callable[[str], Path],
                                     plugin_names: Callable[[str], str]) -> None:
     name = plugin_names("v1")
@@ -435,6 +437,7 @@ def test_create_inspect_list_remove(pclient: _Client, make_plugin_dir: Callable[
         pclient.remove_plugin(name)
 
 
+@pytest.mark.podman_refuses("plugins")
 def test_a_gzipped_archive_is_sent_compressed(pclient: _Client, make_plugin_dir: Callable[[str], Path],
                                               plugin_names: Callable[[str], str]) -> None:
     if not _has_plugins(pclient):
@@ -448,6 +451,7 @@ def test_a_gzipped_archive_is_sent_compressed(pclient: _Client, make_plugin_dir:
         pclient.inspect_plugin(name)
 
 
+@pytest.mark.podman_refuses("plugins")
 def test_configure_enable_disable(pclient: _Client, make_plugin_dir: Callable[[str], Path],
                                   plugin_names: Callable[[str], str],
                                   unique_name: Callable[[str], str]) -> None:
@@ -504,6 +508,7 @@ def test_configure_enable_disable(pclient: _Client, make_plugin_dir: Callable[[s
         pclient.inspect_plugin(name)
 
 
+@pytest.mark.podman_refuses("plugins")
 def test_push_privileges_pull_upgrade(pclient: _Client, make_plugin_dir: Callable[[str], Path],
                                       plugin_names: Callable[[str], str]) -> None:
     if not _has_plugins(pclient):
@@ -561,6 +566,7 @@ def test_push_privileges_pull_upgrade(pclient: _Client, make_plugin_dir: Callabl
     pclient.remove_plugin(local)
 
 
+@pytest.mark.podman_refuses("plugins")
 def test_missing_plugins(pclient: _Client, unique_name: Callable[[str], str]) -> None:
     if not _has_plugins(pclient):
         _assert_refused(lambda: pclient.inspect_plugin("p"),
@@ -580,6 +586,7 @@ def test_missing_plugins(pclient: _Client, unique_name: Callable[[str], str]) ->
         _read_progress(pclient.pull_plugin(remote, []))
 
 
+@pytest.mark.podman_refuses("session")
 def test_session_hands_over_the_connection(pclient: _Client, unique_name: Callable[[str], str]) -> None:
     if not versions.supports("POST /session", pclient.api_version):
         with pytest.raises(errors.InvalidVersion):

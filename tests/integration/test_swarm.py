@@ -32,6 +32,8 @@ from .. import conftest
 from ..conftest import API_VERSION, TEST_IMAGE
 from .conftest import env_or_fail
 
+pytestmark = pytest.mark.podman_refuses("swarm")
+
 TICK = ["sh", "-c", "while true; do echo tick; sleep 1; done"]
 QUICK_STOP = 10**8  # ns: sh as PID 1 ignores SIGTERM, so tasks are killed after this
 CONVERGE_SECONDS = 30
