@@ -29,6 +29,15 @@ _DAEMON_SKIP_REASON = "no private test daemon (run the tests with scripts/test)"
 _daemon_state: dict[str, Any] = {}
 
 
+def short_name(reference: str) -> str:
+    """An image reference as Docker Engine shows it: Podman names every image in full
+    (``docker.io/library/name:tag``), Docker leaves out the default registry and namespace."""
+    for prefix in ("docker.io/library/", "docker.io/"):
+        if reference.startswith(prefix):
+            return reference[len(prefix):]
+    return reference
+
+
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     for name in list(os.environ):
@@ -92,6 +101,14 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     They are deselected, not skipped: each names why, the summary counts them per reason, and
     tests/integration/test_podman.py checks the error Podman gives for each such endpoint."""
     keep, refused, two_nodes, podman_only = [], [], [], []
+    if ENGINE == "podman":
+        from .integration.podman_differences import PODMAN_DIFFERENCES
+
+        for item in items:
+            reason = PODMAN_DIFFERENCES.get(item.nodeid.rpartition("/")[2])
+            if reason:
+                item.add_marker(pytest.mark.xfail(reason=f"Podman: {reason}", strict=True))
+                _podman_refused.setdefault("(differences)", 0)
     for item in items:
         if ENGINE == "podman" and item.get_closest_marker("podman_refuses"):
             refused.append(item)
@@ -116,6 +133,11 @@ _left_out: dict[str, int] = {}
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    differences = len(terminalreporter.stats.get("xfailed", []))
+    _podman_refused.pop("(differences)", None)
+    if ENGINE == "podman":
+        terminalreporter.write_line(f"PODMAN-DIFFERS: {differences} tests failed as expected "
+                                    "(tests/integration/podman_differences.py)")
     if _podman_refused:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(_podman_refused.items()))
         total = sum(_podman_refused.values())

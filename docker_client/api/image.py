@@ -459,6 +459,12 @@ class ImageApiMixin(ApiMixin):
             ImageNotFound: no such image.
         """
         check_reference(repository, tag)
+        if tag is None:
+            # "name:tag" in one string goes as repo and tag, as the docker CLI sends it: Docker
+            # Engine parses either form, Podman only this one (it appends ":latest" otherwise).
+            name, parsed = parse_repository_tag(repository)
+            if parsed is not None and "@" not in repository:
+                repository, tag = name, parsed
         params = self._params(repo=repository, tag=tag, force=True if force else None)
         response = self._post(self._url("/images/{0}/tag", image), params=params)
         self._result(response, not_found=errors.ImageNotFound)

@@ -406,9 +406,15 @@ def test_config_file_proxies_go_into_the_environment(daemon: str, tmp_path: Path
                                           name=unique_name("dctest-noproxy"))
         try:
             env = inspect(client, with_proxy["Id"])["Config"]["Env"]
-            assert env[:5] == ["http_proxy=http://proxy.example:3128", "HTTP_PROXY=http://proxy.example:3128",
-                               "no_proxy=localhost", "NO_PROXY=localhost", "A=1"]
-            assert inspect(client, without["Id"])["Config"]["Env"] == ["A=1"]
+            sent = ["http_proxy=http://proxy.example:3128", "HTTP_PROXY=http://proxy.example:3128",
+                    "no_proxy=localhost", "NO_PROXY=localhost", "A=1"]
+            if ENGINE == "podman":  # Podman merges in the image's PATH and its own container=podman
+                assert set(sent) <= set(env)
+                plain = inspect(client, without["Id"])["Config"]["Env"]
+                assert "A=1" in plain and not [e for e in plain if "proxy" in e.lower()]
+            else:
+                assert env[:5] == sent
+                assert inspect(client, without["Id"])["Config"]["Env"] == ["A=1"]
         finally:
             remove(client, with_proxy["Id"])
             remove(client, without["Id"])

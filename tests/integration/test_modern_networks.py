@@ -45,7 +45,7 @@ def test_enable_ipv4_false_makes_an_ipv6_only_network(client: Client, network_na
     assert [":" in pool["Subnet"] for pool in info["IPAM"]["Config"]] == [True]
 
 
-@pytest.mark.podman_refuses("no cluster volumes: PUT /volumes/{name} is 405")
+@pytest.mark.podman_refuses("cluster volumes")
 def test_update_volume_reaches_the_daemon(client: Client, unique_name: Callable[[str], str]) -> None:
     name = unique_name("dctest-modern-vol")
     if not supports(client, "PUT /volumes/{name}"):
@@ -62,7 +62,6 @@ def test_update_volume_reaches_the_daemon(client: Client, unique_name: Callable[
     assert seen[-1].method == "PUT" and seen[-1].path_url.endswith(f"/volumes/{name}?version=7")
 
 
-@pytest.mark.podman_refuses("no cluster volumes: ClusterVolumeSpec is ignored")
 def test_cluster_volume_spec_reaches_the_daemon(client: Client, unique_name: Callable[[str], str]) -> None:
     name = unique_name("dctest-modern-vol")
     if not supports(client, "POST /volumes/create ClusterVolumeSpec"):
