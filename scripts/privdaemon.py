@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Private Docker Engine test harness for docker_client.
 
-Starts a throw-away Docker daemon plus everything the integration tests talk
-to, all inside a network namespace of its own, and tears it all down again:
+Starts a throw-away daemon of one of three engines (``--engine``) plus everything the
+integration tests talk to, all inside a network namespace of its own, and tears it all down:
 
-* containerd + dockerd (data-root, exec-root, sockets and pidfiles under STATE),
-  listening on ``unix://STATE/docker.sock`` and, with mutual TLS, on
+* docker20 (default): the machine's containerd + dockerd 20.10 (data-root, exec-root, sockets
+  and pidfiles under STATE), on ``unix://STATE/docker.sock`` and, with mutual TLS, on
   ``tcp://127.0.0.1:2376``;
-* a plain-TCP byte relay ``127.0.0.1:2375`` -> ``STATE/docker.sock``;
+* docker28: dockerd 28 from the cached Debian sid root (scripts/sidroot.py), run in a mount
+  namespace whose root is that directory (pivot_root); plus a second Engine 28 in a second
+  network namespace, joined by a veth pair, for the two-node swarm (``DC_TEST_PEER_HOST``);
+* podman: Podman 5's Docker-compatible API from the same root, on ``unix://STATE/docker.sock``,
+  with TLS on 2376 from scripts/relay.py;
+* a plain-TCP byte relay ``127.0.0.1:2375`` -> ``STATE/docker.sock`` (scripts/relay.py);
 * a registry on ``127.0.0.1:5000`` (no auth) and one on ``127.0.0.1:5001``
   (htpasswd basic auth);
 * sshd on ``127.0.0.1:2222`` whose authorized key points the remote
@@ -21,11 +26,11 @@ The unix socket is a filesystem path, so it is reachable from outside too.
 
 Subcommands (all need root)::
 
-    privdaemon.py run [--state DIR] [--no-install] [--selftest] [--keep-logs DIR] -- CMD ARGS...
-    privdaemon.py start [--state DIR] [--no-install]   # prints export lines
+    privdaemon.py run [--engine E] [--state DIR] [--no-install] [--selftest] [--keep-logs DIR] -- CMD...
+    privdaemon.py start [--engine E] [--state DIR] [--no-install]   # prints export lines
     privdaemon.py exec [--state DIR] -- CMD ARGS...
     privdaemon.py env [--state DIR]
-    privdaemon.py ensure [--state DIR] [--no-install]  # reuse or start
+    privdaemon.py ensure [--engine E] [--state DIR] [--no-install]  # reuse or start
     privdaemon.py selftest [--state DIR]
     privdaemon.py stop [--state DIR]
 
@@ -45,7 +50,6 @@ exists.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import http.client
 import io
 import json
@@ -55,7 +59,6 @@ import shutil
 import signal
 import socket
 import ssl
-import struct
 import subprocess
 import sys
 import tarfile
@@ -66,6 +69,30 @@ from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import sidroot
+from harness_install import BUSYBOX, ensure_installed
+from harness_proc import (
+    HarnessError,
+    UnixHTTPConnection,
+    alive,
+    comm,
+    http_get,
+    http_post_unix,
+    is_static_elf,
+    kill_and_wait,
+    log,
+    need,
+    net_ns_of,
+    our_service,
+    ping_unix,
+    proc_stat,
+    root_mount_below,
+    run_quiet,
+    service_env,
+    setns_net,
+    tail,
+    unescape_mount,
+    which,
+)
 
 # --------------------------------------------------------------------------
 # constants
@@ -89,7 +116,6 @@ REGISTRY_PASSWORD = "dctest-pass"
 
 HARNESS_FAILED = 125
 API_VERSION = "1.41"
-CLONE_NEWNET = 0x40000000
 
 # The engines the harness can start.  docker20 is the machine's own (Debian bookworm's docker.io);
 # the others run from the cached Debian sid root (scripts/sidroot.py) in a mount namespace whose
@@ -106,47 +132,8 @@ MANAGER_ADDR = SWARM_SUBNET + ".1"
 PEER_ADDR = SWARM_SUBNET + ".2"
 VETH = ("dctest-mgr", "dctest-peer")
 
-APT_PACKAGES = [
-    "docker.io",
-    "busybox-static",
-    "docker-registry",
-    "openssh-server",
-    "openssl",
-    "iproute2",
-    "apache2-utils",
-    "debootstrap",
-]
-# binary -> Debian package that ships it
-NEEDED_BINARIES = {
-    "dockerd": "docker.io",
-    "containerd": "docker.io",
-    "runc": "docker.io",
-    "docker-proxy": "docker.io",
-    "docker": "docker.io",
-    "docker-registry": "docker-registry",
-    "sshd": "openssh-server",
-    "ssh": "openssh-server",
-    "ssh-keygen": "openssh-server",
-    "openssl": "openssl",
-    "ip": "iproute2",
-    "htpasswd": "apache2-utils",
-    "debootstrap": "debootstrap",
-    "nsenter": "util-linux",
-    "unshare": "util-linux",
-    "umount": "mount",
-    "sleep": "coreutils",
-}
-BUSYBOX = "/bin/busybox"
-SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-# Stripped from the environment of the services we start (so e.g. a
-# DOCKER_HOST of the caller cannot redirect our own CLI calls) ...
-SERVICE_ENV_DROP_PREFIXES = ("DOCKER_", "REGISTRY_", "CONTAINERD_")
 # ... and from CMD's environment, because they change what Client() does.
 CMD_ENV_DROP = ("DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONTEXT")
-
-
-class HarnessError(Exception):
-    """Startup/teardown failure with a message meant for humans."""
 
 
 class Interrupted(BaseException):
@@ -155,244 +142,6 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
         self.signum = signum
-
-
-def log(msg: str) -> None:
-    try:
-        sys.stderr.write("privdaemon: %s\n" % msg)
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass  # stderr gone (e.g. a pipe to a killed tee): keep tearing down
-
-
-# --------------------------------------------------------------------------
-# small process helpers
-
-
-def which(name: str) -> Optional[str]:
-    path = os.environ.get("PATH", "") + ":" + SBIN_PATH
-    return shutil.which(name, path=path)
-
-
-def need(name: str) -> str:
-    found = which(name)
-    if not found:
-        raise HarnessError("%s not found (Debian package %s)" % (name, NEEDED_BINARIES.get(name, "?")))
-    return found
-
-
-def proc_stat(pid: int) -> Optional[Tuple[str, int]]:
-    """(state letter, start time in clock ticks) of a live pid, else None."""
-    try:
-        with open("/proc/%d/stat" % pid, "rb") as f:
-            data = f.read().decode("ascii", "replace")
-    except OSError:
-        return None
-    rest = data[data.rfind(")") + 2:].split()
-    return rest[0], int(rest[19])
-
-
-def alive(pid: int, start: Optional[int] = None) -> bool:
-    st = proc_stat(pid)
-    if st is None or st[0] in ("Z", "X"):
-        return False
-    return start is None or st[1] == start
-
-
-def net_ns_of(pid: int | str) -> Optional[str]:
-    try:
-        return os.readlink("/proc/%s/ns/net" % pid)
-    except OSError:
-        return None
-
-
-def setns_net(pid: int) -> None:
-    """Move this (single-threaded) process into the network namespace of pid."""
-    fd = os.open("/proc/%d/ns/net" % pid, os.O_RDONLY)
-    try:
-        py_setns = getattr(os, "setns", None)  # Python 3.12+
-        if py_setns is not None:
-            py_setns(fd, CLONE_NEWNET)
-        else:
-            libc = ctypes.CDLL(None, use_errno=True)
-            if libc.setns(fd, CLONE_NEWNET) != 0:
-                err = ctypes.get_errno()
-                raise OSError(err, "setns: %s" % os.strerror(err))
-    finally:
-        os.close(fd)
-
-
-def run_quiet(argv: Sequence[str], input: Optional[bytes] = None, env: Optional[Dict[str, str]] = None,
-              timeout: float = 120) -> bytes:
-    """Run a helper command and return its stdout; raise HarnessError with its
-    output on failure."""
-    try:
-        p = subprocess.run(list(argv), input=input, capture_output=True, env=env, timeout=timeout,
-                           stdin=None if input is not None else subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise HarnessError("timed out after %ss: %s" % (timeout, " ".join(argv))) from None
-    if p.returncode != 0:
-        raise HarnessError("command failed (exit %d): %s\n%s%s" % (
-            p.returncode, " ".join(shlex.quote(a) for a in argv), p.stdout.decode("utf-8", "replace"),
-            p.stderr.decode("utf-8", "replace")))
-    return p.stdout
-
-
-def tail(path: Path, lines: int = 40) -> str:
-    try:
-        data = path.read_bytes()[-262144:].decode("utf-8", "replace")
-    except OSError:
-        return "(no log at %s)" % path
-    # dockerd's grpc connection chatter would push everything useful out
-    return "\n".join([ln for ln in data.splitlines() if "module=grpc" not in ln][-lines:])
-
-
-def service_env() -> Dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(SERVICE_ENV_DROP_PREFIXES)}
-    env["PATH"] = os.environ.get("PATH", "") + ":" + SBIN_PATH
-    return env
-
-
-# --------------------------------------------------------------------------
-# installing what is missing
-
-
-def _dpkg_installed(pkg: str) -> Optional[bool]:
-    try:
-        p = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], stdout=subprocess.PIPE,
-                           stderr=subprocess.DEVNULL)
-    except OSError:
-        return None  # not a Debian system
-    return p.returncode == 0 and p.stdout.decode().strip().endswith("install ok installed")
-
-
-def missing_packages() -> List[str]:
-    missing = []
-    have_dpkg = shutil.which("dpkg-query") is not None
-    for pkg in APT_PACKAGES:
-        if have_dpkg and not _dpkg_installed(pkg):
-            missing.append(pkg)
-    for binary, pkg in NEEDED_BINARIES.items():
-        if which(binary) is None and pkg not in missing:
-            missing.append(pkg)
-    if not os.path.exists(BUSYBOX) and "busybox-static" not in missing:
-        missing.append("busybox-static")
-    return missing
-
-
-def _service_pids() -> Dict[int, str]:
-    names = {"dockerd", "containerd", "docker-registry", "registry", "sshd"}
-    out = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                comm = Path("/proc/%s/comm" % entry).read_text().strip()
-            except OSError:
-                continue
-            if comm in names:
-                out[int(entry)] = comm
-    return out
-
-
-def _looks_like_system_service(pid: int, comm: str) -> bool:
-    """Started the way Debian's init scripts start it (not by a harness, which
-    always passes its own config/data paths)?"""
-    try:
-        args = Path("/proc/%d/cmdline" % pid).read_bytes().decode("utf-8", "replace").split("\0")
-    except OSError:
-        return False
-    if comm == "dockerd":
-        return "--data-root" not in args
-    if comm == "containerd":
-        return not any(a.startswith("/") and not a.startswith(("/run/", "/var/run/", "/etc/"))
-                       for a in args[1:])
-    if comm in ("docker-registry", "registry"):
-        return "/etc/docker/registry/config.yml" in args
-    # sshd rewrites its title: "sshd: /usr/sbin/sshd -D -f CFG [listener] ..."
-    words = " ".join(args).split()
-    return "-f" not in words and "[listener]" in words
-
-
-def ensure_installed() -> None:
-    missing = missing_packages()
-    if not missing:
-        return
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise HarnessError("missing packages: %s; install them with: apt-get install -y %s" % (
-            ", ".join(missing), " ".join(APT_PACKAGES)))
-    log("installing missing packages: %s" % " ".join(missing))
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive", NEEDRESTART_SUSPEND="1",
-               NEEDRESTART_MODE="l")
-    # Keep maintainer scripts from starting a system dockerd / registry / sshd:
-    # invoke-rc.d honours policy-rc.d (exit 101 = "action forbidden").
-    policy = Path("/usr/sbin/policy-rc.d")
-    own_policy = not policy.exists()
-    if own_policy:
-        policy.write_text("#!/bin/sh\n# temporary, from docker_client's scripts/privdaemon.py\nexit 101\n")
-        policy.chmod(0o755)
-    before = _service_pids()
-    try:
-        for argv in (["apt-get", "update", "-q"],
-                     # only what is missing: naming installed packages would upgrade them
-                     ["apt-get", "install", "-y", "-q", "-o", "Dpkg::Options::=--force-confold"] + missing):
-            rc = subprocess.call(argv, env=env, stdin=subprocess.DEVNULL, stdout=sys.stderr)
-            if rc != 0:
-                raise HarnessError("%s failed with exit code %d" % (" ".join(argv), rc))
-    finally:
-        if own_policy:
-            policy.unlink()
-        # Anything of these names that appeared during the install was started
-        # by a maintainer script on our behalf: stop it.
-        for pid, comm in _service_pids().items():
-            if pid not in before and _looks_like_system_service(pid, comm):
-                log("stopping %s (pid %d) started by the package install" % (comm, pid))
-                _kill_and_wait(pid, None, 10)
-    still = missing_packages()
-    if still:
-        raise HarnessError("still missing after apt-get install: %s" % ", ".join(still))
-
-
-# --------------------------------------------------------------------------
-# HTTP over the daemon's unix socket
-
-
-class UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path: str, timeout: float = 10) -> None:
-        super().__init__("localhost", timeout=timeout)
-        self.unix_path = path
-
-    def connect(self) -> None:
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(self.timeout)
-        s.connect(self.unix_path)
-        self.sock = s
-
-
-def http_get(conn: http.client.HTTPConnection, path: str) -> Tuple[int, bytes]:
-    try:
-        conn.request("GET", path)
-        r = conn.getresponse()
-        return r.status, r.read()
-    finally:
-        conn.close()
-
-
-def _http_post_unix(sock: str, path: str, timeout: float = 10) -> int:
-    conn = UnixHTTPConnection(sock, timeout)
-    try:
-        conn.request("POST", path)
-        r = conn.getresponse()
-        r.read()
-        return r.status
-    finally:
-        conn.close()
-
-
-def ping_unix(sock: str, timeout: float = 3) -> bool:
-    try:
-        return http_get(UnixHTTPConnection(sock, timeout), "/_ping") == (200, b"OK")
-    except (OSError, http.client.HTTPException):
-        return False
 
 
 # --------------------------------------------------------------------------
@@ -583,7 +332,7 @@ class Stack:
         while True:
             ns = net_ns_of(p.pid)
             # The sid holder execs sleep once its root is in place.
-            if ns is not None and ns != own and p.poll() is None and _comm(p.pid) == "sleep":
+            if ns is not None and ns != own and p.poll() is None and comm(p.pid) == "sleep":
                 break
             if p.poll() is not None or time.monotonic() > deadline:
                 raise HarnessError("could not create the namespaces of %s (%s):\n%s"
@@ -985,7 +734,7 @@ class Stack:
             rec = self.recorded_pid(name)
             if rec is not None:
                 t0 = time.monotonic()
-                _kill_and_wait(rec[0], rec[1], timeout, self.procs.get(name))
+                kill_and_wait(rec[0], rec[1], timeout, self.procs.get(name))
                 if time.monotonic() - t0 > 1:
                     log("stopping %s took %.1fs" % (name, time.monotonic() - t0))
         # Whatever is left in our network namespace (containerd shims, stray
@@ -1005,7 +754,7 @@ class Stack:
             while time.monotonic() < deadline and any(alive(p) for p in victims):
                 time.sleep(0.05)
         for name, rec in zip(("holder", "peer-holder"), holders):
-            _kill_and_wait(rec[0], rec[1], 5, self.procs.get(name))
+            kill_and_wait(rec[0], rec[1], 5, self.procs.get(name))
         for p in self.procs.values():
             try:
                 p.wait(timeout=0.1)
@@ -1036,8 +785,8 @@ class Stack:
                 return
             for c in json.loads(body):
                 if c.get("State") == "paused":
-                    _http_post_unix(str(sock), "%s/%s/unpause" % (api, c["Id"]))
-                _http_post_unix(str(sock), "%s/%s/kill" % (api, c["Id"]))
+                    http_post_unix(str(sock), "%s/%s/unpause" % (api, c["Id"]))
+                http_post_unix(str(sock), "%s/%s/kill" % (api, c["Id"]))
         except (OSError, ValueError, KeyError, http.client.HTTPException) as e:
             log("could not kill containers: %s" % e)
 
@@ -1053,7 +802,7 @@ class Stack:
             if net_ns_of(pid) in namespaces:
                 yield pid
                 continue
-            if _root_mount_below(pid, prefix) or _our_service(pid, prefix):
+            if root_mount_below(pid, prefix) or our_service(pid, prefix):
                 yield pid
 
     def mounts_below(self) -> List[str]:
@@ -1061,7 +810,7 @@ class Stack:
         found = []
         with open("/proc/self/mountinfo") as f:
             for line in f:
-                mp = _unescape_mount(line.split()[4])
+                mp = unescape_mount(line.split()[4])
                 if mp == prefix or mp.startswith(prefix + "/"):
                     found.append(mp)
         return found
@@ -1077,98 +826,6 @@ class Stack:
                 subprocess.call(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         left = self.mounts_below()
         return ["still mounted: %s" % " ".join(left)] if left else []
-
-
-def _root_mount_below(pid: int, prefix: str) -> bool:
-    """Is pid a container process whose root filesystem lives below prefix?
-
-    (Its /proc/PID/root reads as "/", but the mount at "/" in its own mount
-    namespace is the overlay/bind mount made from our data-root.)"""
-    try:
-        with open("/proc/%d/mountinfo" % pid) as f:
-            for line in f:
-                fields = line.split()
-                if len(fields) > 4 and fields[4] == "/":
-                    return prefix in _unescape_mount(line)
-    except OSError:
-        pass
-    return False
-
-
-_SERVICE_NAMES = ("containerd-shim", "containerd", "dockerd", "docker-proxy", "docker-registry", "sshd",
-                  "podman", "conmon")
-
-
-def _our_service(pid: int, prefix: str) -> bool:
-    """A daemon of ours (e.g. a containerd shim once the namespace holder is
-    gone) recognised by its name and a state-dir path on its command line."""
-    try:
-        comm = Path("/proc/%d/comm" % pid).read_text().strip()
-        if not comm.startswith(_SERVICE_NAMES):
-            return False
-        args = Path("/proc/%d/cmdline" % pid).read_bytes().split(b"\0")
-    except OSError:
-        return False
-    return any(a.decode("utf-8", "replace").startswith(prefix) for a in args)
-
-
-def _comm(pid: int) -> str:
-    try:
-        return Path("/proc/%d/comm" % pid).read_text().strip()
-    except OSError:
-        return ""
-
-
-def _unescape_mount(s: str) -> str:
-    return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\")
-
-
-def _kill_and_wait(pid: int, start: Optional[int], timeout: float,
-                   popen: Optional[subprocess.Popen[bytes]] = None) -> None:
-    """SIGTERM pid (if it is still the process we started), SIGKILL after timeout."""
-    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
-        if not alive(pid, start):
-            break
-        try:
-            os.kill(pid, sig)
-        except OSError:
-            break
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if popen is not None:
-                try:
-                    popen.wait(timeout=0.05)
-                except subprocess.TimeoutExpired:
-                    pass
-            else:
-                time.sleep(0.05)
-            if not alive(pid, start):
-                break
-    if popen is not None:
-        try:
-            popen.wait(timeout=1)
-        except subprocess.TimeoutExpired:
-            pass
-
-
-def is_static_elf(path: str) -> bool:
-    """True for an ELF file without a PT_INTERP program header."""
-    try:
-        with open(path, "rb") as f:
-            hdr = f.read(64)
-            if hdr[:4] != b"\x7fELF" or hdr[4] != 2:  # 64-bit only
-                return hdr[:4] == b"\x7fELF" and b"ld-linux" not in f.read(4096)
-            end = "<" if hdr[5] == 1 else ">"
-            phoff, = struct.unpack(end + "Q", hdr[32:40])
-            phentsize, phnum = struct.unpack(end + "HH", hdr[54:58])
-            for i in range(phnum):
-                f.seek(phoff + i * phentsize)
-                p_type, = struct.unpack(end + "I", f.read(4))
-                if p_type == 3:  # PT_INTERP
-                    return False
-            return True
-    except OSError:
-        return False
 
 
 # --------------------------------------------------------------------------
