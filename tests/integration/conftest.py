@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterator
+import time
+from typing import Any, Callable, Iterator, List
 
 import pytest
+
+from docker_client import Client, versions
 
 
 @pytest.fixture
@@ -27,3 +30,27 @@ def env_or_fail(name: str) -> str:
     if not value:
         pytest.fail(f"{name} is not set: run the tests through scripts/test")
     return value
+
+
+def supports(client: Client, feature: str) -> bool:
+    """Whether the API version ``client`` speaks has ``feature`` (docker_client.versions)."""
+    return versions.supports(feature, client.api_version)
+
+
+def record(client: Client) -> List[Any]:
+    """Every request ``client`` sends from now on (the PreparedRequests, in order)."""
+    seen: List[Any] = []
+    client.hooks["response"].append(lambda r, *a, **k: seen.append(r.request))
+    return seen
+
+
+def wait_for(what: str, check: Callable[[], Any], timeout: float) -> Any:
+    """``check()``'s first true answer, polled every 0.25 s; fails after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.25)

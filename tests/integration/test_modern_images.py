@@ -13,20 +13,10 @@ from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
 
-from docker_client import Client, errors, versions
+from docker_client import Client, errors
 
 from ..conftest import TEST_IMAGE
-
-
-def supports(client: Client, feature: str) -> bool:
-    return versions.supports(feature, client.api_version)
-
-
-def record(client: Client) -> List[Any]:
-    """Every request the client sends from now on."""
-    seen: List[Any] = []
-    client.hooks["response"].append(lambda r, *a, **k: seen.append(r.request))
-    return seen
+from .conftest import record, supports
 
 
 @pytest.fixture

@@ -6,21 +6,13 @@ GwPriority are checked in test_networks.py.)
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, List
+from typing import Callable, Iterator
 
 import pytest
 
-from docker_client import Client, errors, versions
+from docker_client import Client, errors
 
-
-def supports(client: Client, feature: str) -> bool:
-    return versions.supports(feature, client.api_version)
-
-
-def record(client: Client) -> List[Any]:
-    seen: List[Any] = []
-    client.hooks["response"].append(lambda r, *a, **k: seen.append(r.request))
-    return seen
+from .conftest import record, supports
 
 
 @pytest.fixture

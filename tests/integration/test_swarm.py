@@ -30,7 +30,7 @@ from docker_client.types import (
 
 from .. import conftest
 from ..conftest import API_VERSION, TEST_IMAGE
-from .conftest import env_or_fail
+from .conftest import env_or_fail, wait_for
 
 pytestmark = pytest.mark.podman_refuses("swarm")
 
@@ -98,14 +98,7 @@ def _supports(client: Client, feature: str) -> bool:
 
 
 def _wait_for(what: str, check: Callable[[], Any], timeout: float = CONVERGE_SECONDS) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.25)
+    return wait_for(what, check, timeout)
 
 
 def _running_tasks(client: Client, service: str) -> list[dict[str, Any]]:

@@ -12,7 +12,6 @@ Left out on Engine 20.10 (no second node there) and on Podman (no swarm).
 from __future__ import annotations
 
 import os
-import time
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -21,7 +20,7 @@ from docker_client import Client, errors
 from docker_client.types import ContainerSpec, ServiceMode, TaskTemplate
 
 from ..conftest import API_VERSION, TEST_IMAGE
-from .conftest import env_or_fail
+from .conftest import env_or_fail, wait_for
 
 pytestmark = [pytest.mark.two_nodes, pytest.mark.podman_refuses("swarm")]
 
@@ -31,15 +30,8 @@ REPLICAS = 4
 SAY_NODE = ["sh", "-c", "echo ran-on=$NODE; exec sleep 600"]
 
 
-def _wait_for(what: str, check: Callable[[], Any], timeout: float = SECONDS) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.25)
+def _wait_for(what: str, check: Callable[[], Any]) -> Any:
+    return wait_for(what, check, SECONDS)
 
 
 @pytest.fixture
