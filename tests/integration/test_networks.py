@@ -221,6 +221,10 @@ def test_connect_mac_address(client: Client, make_network: Callable[..., dict[st
     # accept and ignore it at every version, the bug API 1.54's changelog records as fixed.)
     network = make_network()
     container = make_container(start=False)
+    if not _supports(client, "POST /networks/{id}/connect MacAddress"):
+        with pytest.raises(errors.InvalidVersion, match="MacAddress needs API version 1.25"):
+            client.connect_container_to_network(container, network["Id"], mac_address="02:42:ac:11:00:99")
+        return
     sent: list[Any] = []
     client.hooks["response"].append(lambda r, *a, **k: sent.append(r.request.body))
     client.connect_container_to_network(container, network["Id"], mac_address="02:42:ac:11:00:99")
