@@ -32,7 +32,8 @@ API_VERSION = "1.41"
 # root that directory is.
 ENGINES = ("docker20", "docker28", "podman")
 DEFAULT_ENGINE = "docker20"
-# The newest API version each one speaks (what negotiation arrives at).
+# The newest API version each one speaks (what negotiation arrives at), when the started daemon's
+# own /version cannot be read.
 ENGINE_API = {"docker20": "1.41", "docker28": "1.51", "podman": "1.44"}
 SID_ENGINES = ("docker28", "podman")
 # The two-node swarm (docker28 only): a second Engine 28 in a network namespace of its own, joined

@@ -59,6 +59,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from http.client import HTTPException
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -88,8 +89,10 @@ from harness_config import (
 from harness_install import ensure_installed
 from harness_proc import (
     HarnessError,
+    UnixHTTPConnection,
     alive,
     comm,
+    http_get,
     log,
     need,
     net_ns_of,
@@ -180,7 +183,8 @@ class Stack(Services, Teardown):
             "DC_TEST_REGISTRY_USER": REGISTRY_USER,
             "DC_TEST_REGISTRY_PASSWORD": REGISTRY_PASSWORD,
             "DC_TEST_ENGINE": self.engine,
-            "DC_TEST_DAEMON_API": ENGINE_API[self.engine],
+            "DC_TEST_DAEMON_API": str((self.read_marker() or {}).get("daemon_api")
+                                      or ENGINE_API[self.engine]),
         }
         if self.engine == "podman":
             # Podman's /auth logs in over plain HTTP only to "localhost" registries (its compat
@@ -345,6 +349,7 @@ class Stack(Services, Teardown):
         self.wait_for(self.daemon, lambda: ping_unix(str(self.sock)), 60,
                       extra_logs=("containerd",) if containerd_sock else ())
         self.timed("%s up" % self.daemon, t0)
+        self.write_marker(daemon_api=self._daemon_api())
 
         t0 = time.monotonic()
         self.import_image(rootfs, self.sock)
@@ -364,6 +369,17 @@ class Stack(Services, Teardown):
         self.timed("total", t_all)
         log("ready in %.1fs (%s)" % (time.monotonic() - t_all,
                                      ", ".join("%s %.1fs" % t for t in self.timings if t[0] != "total")))
+
+    def _daemon_api(self) -> str:
+        """The newest API version the started daemon speaks (its /version), which the tests'
+        version negotiation must arrive at; ENGINE_API's value if it cannot be read."""
+        try:
+            status, body = http_get(UnixHTTPConnection(str(self.sock)), "/version")
+            if status == 200:
+                return str(json.loads(body)["ApiVersion"])
+        except (OSError, ValueError, KeyError, HTTPException):
+            pass
+        return ENGINE_API[self.engine]
 
     def wait_for(self, name: str, check: Callable[[], bool], timeout: float,
                  extra_logs: Sequence[str] = (), log_name: Optional[str] = None) -> None:
