@@ -278,7 +278,7 @@ def engine_name(server: str | None) -> str | None:
     if not server or "/" not in server:
         return None
     product, _, rest = server.partition("/")
-    version = rest.split()[0] if rest.split() else ""
+    version = (rest.split() or [""])[0]
     name = {"Libpod": "Podman", "Docker": "Docker Engine"}.get(product, product)
     return f"{name} {version}".strip()
 

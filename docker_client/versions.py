@@ -76,7 +76,7 @@ FEATURES: dict[str, str] = {
     "POST /networks/create ConfigFrom": "1.30",
     "POST /networks/create EnableIPv4": "1.48",  # CHANGELOG v1.48, not 1.47
     "POST /networks/{id}/connect DriverOpts": "1.32",
-    # The spec lists it from 1.44; Engine 20.10 applies it at 1.41, as docker-py sends it from 1.25.
+    # The spec lists it from 1.44; Podman applies it at 1.41, and docker-py sends it from 1.25.
     "POST /networks/{id}/connect MacAddress": "1.25",
     "POST /networks/{id}/connect GwPriority": "1.48",
     "POST /networks/prune": "1.25",

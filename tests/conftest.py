@@ -93,14 +93,25 @@ def unique_name() -> Callable[[str], str]:
     return make
 
 
+def _left_out_because(item: Any) -> str | None:
+    """Why this engine's run leaves ``item`` out (a label for the summary), or None."""
+    refused = item.get_closest_marker("podman_refuses")
+    if ENGINE == "podman" and refused:
+        return f"podman_refuses:{refused.args[0]}"
+    if ENGINE != "docker28" and item.get_closest_marker("two_nodes"):
+        return "two_nodes"
+    if ENGINE != "podman" and item.get_closest_marker("podman_only"):
+        return "podman_only"
+    return None
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Leave out, on Podman, the tests of what Podman does not serve (marked ``podman_refuses``),
     where the harness runs no second node (all engines but Engine 28) the two-node tests, and
-    the Podman-only tests elsewhere.
+    the Podman-only tests elsewhere; on Podman, expect the failures podman_differences.py names.
 
     They are deselected, not skipped: each names why, the summary counts them per reason, and
-    tests/integration/test_podman.py checks the error Podman gives for each such endpoint."""
-    keep, refused, two_nodes, podman_only = [], [], [], []
+    tests/integration/test_podman.py checks the error Podman gives for each refused endpoint."""
     if ENGINE == "podman":
         from .integration.podman_differences import PODMAN_DIFFERENCES
 
@@ -108,40 +119,31 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             reason = PODMAN_DIFFERENCES.get(item.nodeid.rpartition("/")[2])
             if reason:
                 item.add_marker(pytest.mark.xfail(reason=f"Podman: {reason}", strict=True))
-                _podman_refused.setdefault("(differences)", 0)
+    keep, dropped = [], []
     for item in items:
-        if ENGINE == "podman" and item.get_closest_marker("podman_refuses"):
-            refused.append(item)
-        elif ENGINE != "docker28" and item.get_closest_marker("two_nodes"):
-            two_nodes.append(item)
-        elif ENGINE != "podman" and item.get_closest_marker("podman_only"):
-            podman_only.append(item)
-        else:
+        why = _left_out_because(item)
+        if why is None:
             keep.append(item)
-    if refused or two_nodes or podman_only:
-        config.hook.pytest_deselected(items=refused + two_nodes + podman_only)
+        else:
+            dropped.append(item)
+            _left_out[why] = _left_out.get(why, 0) + 1
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
         items[:] = keep
-    for item in refused:
-        reason = item.get_closest_marker("podman_refuses").args[0]
-        _podman_refused[reason] = _podman_refused.get(reason, 0) + 1
-    _left_out["two_nodes"] = len(two_nodes)
-    _left_out["podman_only"] = len(podman_only)
 
 
-_podman_refused: dict[str, int] = {}
 _left_out: dict[str, int] = {}
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    differences = len(terminalreporter.stats.get("xfailed", []))
-    _podman_refused.pop("(differences)", None)
     if ENGINE == "podman":
+        differences = len(terminalreporter.stats.get("xfailed", []))
         terminalreporter.write_line(f"PODMAN-DIFFERS: {differences} tests failed as expected "
                                     "(tests/integration/podman_differences.py)")
-    if _podman_refused:
-        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(_podman_refused.items()))
-        total = sum(_podman_refused.values())
-        terminalreporter.write_line(f"PODMAN-REFUSED: {total} tests left out ({reasons})")
+    refused = {k.partition(":")[2]: v for k, v in _left_out.items() if k.startswith("podman_refuses:")}
+    if refused:
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(refused.items()))
+        terminalreporter.write_line(f"PODMAN-REFUSED: {sum(refused.values())} tests left out ({reasons})")
     if _left_out.get("two_nodes"):
         terminalreporter.write_line(f"TWO-NODES: {_left_out['two_nodes']} tests left out (Engine 28 only)")
     if _left_out.get("podman_only"):
