@@ -22,7 +22,7 @@ setup(
     install_requires=[
         "requests >= 2.28.0",
         "urllib3 >= 1.26.0",
-        "requests-unixsocket >= 0.4.1",
+        "httptools >= 0.5.0",
         "websocket-client >= 1.0.0",
     ],
     extras_require={

@@ -1,8 +1,8 @@
 """The Client: a requests.Session that reaches a daemon, builds versioned URLs and checks answers.
 
-Everything that touches HTTP lives here: adapters per address kind, the lazily negotiated API
-version, URL quoting, the one boundary where transport errors become ours, status checks, and
-the hand-off of streaming responses to ``streams``.
+The client's side of HTTP lives here: which adapter each address kind mounts, the lazily
+negotiated API version, URL quoting, status checks, and the hand-off of streaming responses to
+``streams``. Every byte goes through ``transport``.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from urllib.parse import quote
 import requests
 import requests.adapters
 
-from . import auth, streams, versions
+from . import auth, streams, transport, versions
 from .api.attach import AttachApiMixin
 from .api.build import BuildApiMixin
 from .api.config import ConfigApiMixin
@@ -51,26 +51,16 @@ from .errors import (
     create_api_error_from_response,
     engine_name,
     is_refused_route,
-    translate_transport_errors,
 )
 from .tls import TLSConfig
-from .transport.wire import WireLane, lane_adapter_ok
+from .transport import map_errors
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: The keyword arguments of a call the wire lane can send (anything else goes through requests).
-_LANE_KWARGS = frozenset({"params", "data", "headers", "timeout", "stream"})
-
-
-class _HostnameLenientAdapter(requests.adapters.HTTPAdapter):
-    """HTTPS adapter for ``TLSConfig(assert_hostname=False)``: verify the chain, not the name."""
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["assert_hostname"] = False
-        super().init_poolmanager(*args, **kwargs)
-
+#: The keyword arguments of the client's own calls that ``transport.send`` takes.
+_PLAIN_KWARGS = frozenset({"params", "data", "headers", "timeout", "stream"})
 
 def quote_path_arg(value: Any, what: str = "path argument") -> str:
     """Percent-quote one caller-supplied URL path argument (an id, name or tag).
@@ -148,7 +138,7 @@ class Client(
 
     __attrs__ = requests.Session.__attrs__ + [
         "_auth_configs", "_general_configs", "_api_version", "base_url", "timeout",
-        "credstore_env", "_address",
+        "credstore_env", "_address", "_exact_prefix",
     ]
 
     def __init__(self, base_url: str | None = None, version: str | None = None,
@@ -192,32 +182,28 @@ class Client(
         # socket; do them once here rather than on every call.
         self.trust_env = False
         self._mount_transport(tls, num_pools, max_pool_size, use_ssh_client)
-        self._lane_cache: tuple[Any, WireLane | None] | None = None
+        self._exact_prefix: str | None = None  # see transport.exact_prefix
 
     def _mount_transport(self, tls: bool | TLSConfig, num_pools: int | None, max_pool_size: int,
                          use_ssh_client: bool) -> None:
         address = self._address
         if address.scheme == "unix":
-            from .transport.unix import UnixHTTPAdapter
-
-            self.mount("http+unix://", UnixHTTPAdapter(
+            self.mount("http+unix://", transport.UnixHTTPAdapter(
                 address.url, self.timeout, pool_connections=num_pools or DEFAULT_NUM_POOLS,
                 max_pool_size=max_pool_size))
         elif address.scheme == "ssh":
-            from .transport.ssh import SSHHTTPAdapter
-
-            self.mount("http+docker://ssh", SSHHTTPAdapter(
+            self.mount("http+docker://ssh", transport.SSHHTTPAdapter(
                 address, self.timeout, pool_connections=num_pools or DEFAULT_NUM_POOLS_SSH,
                 max_pool_size=max_pool_size, shell_out=use_ssh_client))
         else:
             self.proxies.update(requests.utils.get_environ_proxies(address.url))
-            adapter_cls = requests.adapters.HTTPAdapter
+            assert_hostname = None
             if isinstance(tls, TLSConfig):
                 tls.configure_client(self)
-                if tls.assert_hostname is False:
-                    adapter_cls = _HostnameLenientAdapter
-            adapter = adapter_cls(pool_connections=num_pools or DEFAULT_NUM_POOLS,
-                                  pool_maxsize=max_pool_size)
+                assert_hostname = tls.assert_hostname
+            adapter = transport.TCPAdapter(pool_connections=num_pools or DEFAULT_NUM_POOLS,
+                                           pool_maxsize=max_pool_size,
+                                           assert_hostname=assert_hostname)
             self.mount("http://", adapter)
             self.mount("https://", adapter)
 
@@ -287,69 +273,41 @@ class Client(
         The daemon never redirects except to clean a path, so redirects are not followed.
         """
         kwargs.setdefault("allow_redirects", False)
-        log.debug("%s %s", method, url)
-        with translate_transport_errors(self._address.where):
+        with map_errors(self._address.where):
             return super().request(method, url, *args, **kwargs)
 
     def _send(self, method: str, url: str, kwargs: dict[str, Any]) -> requests.Response:
+        """One of the client's own calls: ``request`` in effect, without its per-call overhead
+        (a subclass that overrides ``request``, ``send`` or ``prepare_request`` gets every call)."""
         kwargs.setdefault("timeout", self.timeout)
-        lane = self._lane(url, kwargs)
-        if lane is not None:
-            log.debug("%s %s", method, url)
-            with translate_transport_errors(self._address.where):
-                response = lane.send(self.headers, method, url, kwargs.get("params"),
-                                     kwargs.get("data"), kwargs.get("headers"), kwargs["timeout"],
-                                     bool(kwargs.get("stream")))
-            if response is not None:
-                if response.cookies:
-                    self.cookies.update(response.cookies)
-                return response
-        return self.request(method, url, **kwargs)
+        cls = type(self)
+        if (cls.request is not Client.request or cls.send is not requests.Session.send
+                or cls.prepare_request is not requests.Session.prepare_request
+                or not _PLAIN_KWARGS.issuperset(kwargs)):
+            return self.request(method, url, **kwargs)
+        prefix = self._exact_prefix
+        if prefix is None:
+            prefix = self._exact_prefix = transport.exact_prefix(self.base_url)
+        with map_errors(self._address.where):
+            return transport.send(self, method, url, exact_prefix=prefix or None, **kwargs)
 
-    def _lane(self, url: str, kwargs: dict[str, Any]) -> WireLane | None:
-        """The wire lane for this call, or None when requests must send it.
+    def _read_timeout(self, read: float | None) -> tuple[float | None, float | None]:
+        """The client's connect timeout with another read timeout (a wait of known length)."""
+        return transport.split_timeout(self.timeout)[0], read
 
-        The lane is taken only when requests would do nothing the lane does not: no hooks, auth,
-        cookies, proxies or session params, no ``request``/``send`` overridden by a subclass, an
-        adapter of ours whose ``send`` is requests' own (not patched by a test library), and a
-        body of bytes, text, a file or an iterator of chunks (not form fields).
-        """
-        data = kwargs.get("data")
-        if (not _LANE_KWARGS.issuperset(kwargs) or not url.startswith(self.base_url)
-                or isinstance(data, (list, tuple, dict))
-                or self.hooks["response"] or self.auth is not None or self.proxies or self.params
-                or len(self.cookies) or type(self).request is not Client.request
-                or type(self).send is not requests.Session.send):
-            return None
-        adapter = self.get_adapter(url)
-        if not lane_adapter_ok(adapter):
-            return None
-        key = (adapter, self.verify, self.cert)
-        cached = self._lane_cache
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        lane = self._make_lane(adapter, url)
-        self._lane_cache = (key, lane)
-        return lane
+    def _plus_timeout(self, seconds: float) -> Any:
+        """The client's timeout extended by ``seconds`` the daemon is asked to wait."""
+        timeout = self.timeout
+        if timeout is None or not isinstance(timeout, tuple):
+            return None if timeout is None else timeout + seconds
+        connect, read, _ = transport.split_timeout(timeout)
+        return connect, None if read is None else read + seconds
 
-    def _make_lane(self, adapter: requests.adapters.BaseAdapter, url: str) -> WireLane | None:
-        from .transport.unix import UnixHTTPAdapter
-
-        if isinstance(adapter, UnixHTTPAdapter):
-            return WireLane(adapter.pool, adapter)
-        if type(adapter) not in (requests.adapters.HTTPAdapter, _HostnameLenientAdapter):
-            return None
-        assert isinstance(adapter, requests.adapters.HTTPAdapter)
-        with translate_transport_errors(self._address.where):
-            get_pool = getattr(adapter, "get_connection_with_tls_context", None)
-            if get_pool is not None:  # requests >= 2.32.2
-                request = requests.PreparedRequest()
-                request.url = url
-                pool = get_pool(request, self.verify, None, self.cert)
-            else:
-                pool = adapter.get_connection(url, None)
-            adapter.cert_verify(pool, url, self.verify, self.cert)  # type: ignore[no-untyped-call]
-        return WireLane(pool, adapter)
+    def _head_timeout(self) -> transport.HeadTimeout:
+        """The timeout of a streaming call: the client's for the answer's head, none for the body
+        (a log followed, events, a pull can be quiet for as long as they like)."""
+        connect, head, _ = transport.split_timeout(self.timeout)
+        return transport.HeadTimeout(connect, head)
 
     def _get(self, url: str, **kwargs: Any) -> requests.Response:
         return self._send("GET", url, kwargs)
@@ -384,7 +342,7 @@ class Client(
         if response.status_code < 400:
             return
         try:
-            with translate_transport_errors(self._address.where):
+            with map_errors(self._address.where):
                 response.content  # noqa: B018 - read the error body before closing
         finally:
             response.close()
@@ -414,7 +372,7 @@ class Client(
         if json and binary:
             raise InvalidArgument("a result is JSON or binary, not both")
         self._raise_for_status(response, not_found=not_found)
-        with translate_transport_errors(self._address.where):
+        with map_errors(self._address.where):
             body = response.content
         if json:
             try:

@@ -30,11 +30,9 @@ The tree (names as in docker-py, so ``except docker.errors.X`` keeps working)::
 from __future__ import annotations
 
 import json
-import socket
 from typing import Any, Literal, NoReturn
 
 import requests
-import urllib3.exceptions
 
 _IMAGE_NOT_FOUND_FRAGMENTS = (
     "no such image",
@@ -288,65 +286,6 @@ def create_api_error_from_http_exception(e: requests.exceptions.HTTPError) -> No
     if e.response is None:
         raise APIError(str(e)) from e
     raise create_api_error_from_response(e.response) from e
-
-
-class translate_transport_errors:
-    """The one boundary where socket, urllib3 and requests failures become ours.
-
-    A context manager (a class rather than a generator: it wraps every call).
-
-    Args:
-        where: what was being reached (a socket path or URL), put in the message.
-    """
-
-    __slots__ = ("where",)
-
-    def __init__(self, where: str) -> None:
-        self.where = where
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: Any) -> Literal[False]:
-        if exc is None or not isinstance(exc, Exception) or isinstance(exc, DockerException):
-            return False
-        translated = _translated(exc, self.where)
-        if translated is None:
-            return False
-        raise translated from exc
-
-
-def _translated(exc: Exception, where: str) -> DockerException | None:
-    """Our exception for a transport failure, or None for an exception that stays as it is."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return DockerConnectionError(f"timed out connecting to the Docker daemon at {where}")
-    if isinstance(exc, (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError,
-                        TimeoutError, socket.timeout)):  # socket.timeout: not a TimeoutError in 3.9
-        return DockerTimeout(f"the Docker daemon at {where} did not answer in time")
-    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError,
-                        urllib3.exceptions.IncompleteRead)):
-        return StreamInterrupted(f"the connection to {where} broke in mid-stream: {exc}")
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return DockerConnectionError(_connection_message(where, exc))
-    if isinstance(exc, requests.exceptions.RequestException):
-        return None  # a bad header or URL (requests' errors are OSErrors too): not a connection failure
-    if isinstance(exc, (ConnectionError, OSError)):
-        return DockerConnectionError(_connection_message(where, exc))
-    if isinstance(exc, json.JSONDecodeError):
-        return StreamParseError(f"invalid JSON from the Docker daemon at {where}: {exc}")
-    return None
-
-
-def _connection_message(where: str, exc: BaseException) -> str:
-    text = str(exc)
-    if "No such file or directory" in text or "FileNotFoundError" in text:
-        return f"cannot connect to the Docker daemon: no socket at {where} (is the daemon running?)"
-    if "Permission denied" in text:
-        return f"cannot connect to the Docker daemon at {where}: permission denied"
-    if "Connection refused" in text:
-        return f"cannot connect to the Docker daemon at {where}: connection refused (is it running?)"
-    return f"cannot connect to the Docker daemon at {where}: {text}"
 
 
 # -- a registry spoken to directly (docker_client.registry) ------------------------------

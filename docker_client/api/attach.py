@@ -5,16 +5,14 @@ to write the container's stdin and read its output at once, with its exit code.
 from __future__ import annotations
 
 import io
-import socket
 from typing import TYPE_CHECKING, Any, Literal, Mapping, Tuple, Union, overload
 from urllib.parse import urlencode
 
 import requests
 
-from .. import streams
+from .. import streams, transport
 from ..errors import (
     APIError,
-    DockerConnectionError,
     DockerException,
     create_api_error_from_response,
 )
@@ -30,8 +28,6 @@ Container = Union[str, Mapping[str, Any]]
 Demuxed = Tuple[Union[bytes, None], Union[bytes, None]]
 
 _DEFAULT_SOCKET_PARAMS = {"stdout": 1, "stderr": 1, "stream": 1}
-_NO_WEBSOCKET = ("attach_socket(ws=True) needs the websocket-client package "
-                 "(pip install websocket-client)")
 
 
 class AttachApiMixin(ApiMixin):
@@ -194,69 +190,18 @@ class AttachApiMixin(ApiMixin):
         return int(self._result(response, json=True)["StatusCode"])
 
     def _attach_websocket(self, container: str, params: Mapping[str, Any]) -> Any:
-        try:
-            import websocket
-        except ImportError as exc:
-            raise DockerException(_NO_WEBSOCKET) from exc
-        address = self._address
         query = urlencode(self._params(**params))
-        path = self._url("/containers/{0}/attach/ws", container)[len(self.base_url):]
+        url = self._url("/containers/{0}/attach/ws", container)
         if query:
-            path = f"{path}?{query}"
-        options: dict[str, Any] = {}
-        sock: socket.socket | None = None
-        if address.scheme == "unix":
-            sock = _connect_unix(address.socket_path, self._websocket_connect_timeout(), address.where)
-            url = "ws://localhost" + path
-            options["socket"] = sock
-        elif address.scheme in ("http", "https"):
-            scheme, rest = self.base_url.split("://", 1)
-            url = ("wss://" if scheme == "https" else "ws://") + rest + path
-            if scheme == "https":
-                options["sslopt"] = self._websocket_ssl_options()
-        else:
-            raise DockerException(f"attach_socket(ws=True) is not supported over {address.scheme}://;"
-                                  " attach_socket() or attach_duplex() work everywhere")
+            url = f"{url}?{query}"
         try:
-            try:
-                connection = websocket.create_connection(
-                    url, timeout=self._websocket_connect_timeout(), **options)
-            except websocket.WebSocketBadStatusException as exc:
-                raise self._named_refusal(_websocket_api_error(exc, url)) from None
-            except (websocket.WebSocketException, OSError) as exc:
-                raise DockerConnectionError(
-                    f"cannot attach by WebSocket to the Docker daemon at {address.where}: {exc}"
-                ) from exc
-        except BaseException:
-            if sock is not None:
-                sock.close()
+            return transport.open_websocket(self, url, self.timeout)
+        except DockerException:
             raise
-        connection.settimeout(None)  # as docker-py: wait for output as long as it takes
-        return connection
-
-    def _websocket_connect_timeout(self) -> float | None:
-        timeout = self.timeout
-        if isinstance(timeout, tuple):
-            timeout = timeout[0]
-        return None if timeout is None else float(timeout)
-
-    def _websocket_ssl_options(self) -> dict[str, Any]:
-        """websocket-client's ``sslopt`` for the TLS settings this client's requests use."""
-        import ssl
-
-        verify = self.verify
-        options: dict[str, Any] = {"cert_reqs": ssl.CERT_REQUIRED if verify else ssl.CERT_NONE}
-        if isinstance(verify, str):
-            options["ca_certs"] = verify
-        cert = self.cert
-        if isinstance(cert, (tuple, list)):
-            options["certfile"], options["keyfile"] = cert
-        elif cert:
-            options["certfile"] = cert
-        adapter = self.get_adapter(self.base_url)
-        pool_options = getattr(getattr(adapter, "poolmanager", None), "connection_pool_kw", {})
-        options["check_hostname"] = bool(verify) and pool_options.get("assert_hostname") is not False
-        return options
+        except Exception as exc:  # websocket-client's refused handshake
+            if getattr(exc, "status_code", None) is None:
+                raise
+            raise self._named_refusal(_websocket_api_error(exc, url)) from None
 
 
 def _is_raw(sock: streams.HijackedSocket, tty: bool | None) -> bool:
@@ -264,17 +209,6 @@ def _is_raw(sock: streams.HijackedSocket, tty: bool | None) -> bool:
     if tty is not None:
         return tty
     return sock.response.headers.get("Content-Type", "") != streams.MULTIPLEXED_STREAM
-
-
-def _connect_unix(path: str, timeout: float | None, where: str) -> socket.socket:
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        sock.settimeout(timeout)
-        sock.connect(path)
-    except OSError as exc:
-        sock.close()
-        raise DockerConnectionError(f"cannot connect to the Docker daemon at {where}: {exc}") from exc
-    return sock
 
 
 def _websocket_api_error(exc: Any, url: str) -> APIError:

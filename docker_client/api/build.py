@@ -211,7 +211,8 @@ class BuildApiMixin(ApiMixin):
         if registry_config:
             headers["X-Registry-Config"] = registry_config
         response = self._post(self._url("/build"), data=body, params=params, headers=headers,
-                              stream=True, timeout=timeout)
+                              stream=True,
+                              timeout=self._head_timeout() if timeout is None else timeout)
         return self._stream(response, streams.iter_json if decode else streams.iter_json_lines)
 
     def prune_builds(self, filters: Optional[Mapping[str, Any]] = None, keep_storage: Optional[int] = None,

@@ -272,7 +272,7 @@ class ContainerApiMixin(ApiMixin):
             # Since API 1.30 the headers come at once and the body when the container stops:
             # the read timeout bounds the wait either way.
             response = self._post(url, params=self._params(condition=condition), stream=True,
-                                  timeout=(self._connect_timeout(), timeout))
+                                  timeout=self._read_timeout(timeout))
             with self._stream(response, streams.iter_json) as answers:
                 documents = list(answers)
         except DockerTimeout as exc:
@@ -488,7 +488,7 @@ class ContainerApiMixin(ApiMixin):
         kwargs: dict[str, Any] = {}
         if stream or follow:
             # Following waits on the container for as long as it runs.
-            kwargs["timeout"] = (self._connect_timeout(), None)
+            kwargs["timeout"] = self._head_timeout()
         response = self._get(url, params=params, stream=True, **kwargs)
         self._raise_for_status(response)
         try:
@@ -579,7 +579,7 @@ class ContainerApiMixin(ApiMixin):
         """
         decoder = _sized_chunks(chunk_size)
         url = self._url("/containers/{0}/export", resource_id(container))
-        response = self._get(url, stream=True, timeout=(self._connect_timeout(), None))
+        response = self._get(url, stream=True, timeout=self._head_timeout())
         return self._stream(response, decoder)
 
     def get_archive(self, container: Container, path: str,
@@ -609,7 +609,7 @@ class ContainerApiMixin(ApiMixin):
         url = self._url("/containers/{0}/archive", resource_id(container))
         headers = {"Accept-Encoding": "gzip, deflate" if encode_stream else "identity"}
         response = self._get(url, params={"path": _archive_path(path)}, headers=headers, stream=True,
-                             timeout=(self._connect_timeout(), None))
+                             timeout=self._head_timeout())
         bits = self._stream(response, decoder)
         encoded = response.headers.get(_PATH_STAT_HEADER)
         return bits, (_decode_path_stat(encoded) if encoded else None)
@@ -681,28 +681,9 @@ class ContainerApiMixin(ApiMixin):
         url = self._url("/containers/{0}/archive", resource_id(container))
         response = self._get(url, params={"path": _archive_path(resource)}, stream=True,
                              headers={"Accept-Encoding": "identity"},
-                             timeout=(self._connect_timeout(), None))
+                             timeout=self._head_timeout())
         self._raise_for_status(response)
         return _ReadableStream(response, streams.iter_raw(response))
-
-    # -- timeouts --------------------------------------------------------------------------------
-
-    def _connect_timeout(self) -> Any:
-        """The client's timeout, as the connect part of a ``(connect, read)`` pair."""
-        timeout = self.timeout
-        if isinstance(timeout, tuple):
-            return timeout[0]
-        return timeout
-
-    def _plus_timeout(self, seconds: float) -> Any:
-        """The client's timeout extended by ``seconds`` the daemon is asked to wait."""
-        timeout = self.timeout
-        if timeout is None:
-            return None
-        if isinstance(timeout, tuple):
-            connect, read = timeout
-            return (connect, None if read is None else read + seconds)
-        return timeout + seconds
 
 
 # -- arguments ---------------------------------------------------------------------------------

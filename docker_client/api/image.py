@@ -381,7 +381,7 @@ class ImageApiMixin(ApiMixin):
                               platform=platform_string(platform) if platform is not None else None)
         headers = self._auth_headers(repository, auth_config)
         response = self._post(self._url("/images/create"), params=params, headers=headers,
-                              stream=True, timeout=None)
+                              stream=True, timeout=self._head_timeout())
         reference = repository if not tag else f"{repository}{'@' if ':' in tag else ':'}{tag}"
         return self._progress(response, stream, decode, f"pull of {reference}")
 
@@ -438,7 +438,7 @@ class ImageApiMixin(ApiMixin):
         headers = self._auth_headers(repository, auth_config)
         # Daemons before X-Registry-Auth read credentials from the body: send an empty one.
         response = self._post_json(self._url("/images/{0}/push", repository), None, headers=headers,
-                                   params=params, stream=True, timeout=None)
+                                   params=params, stream=True, timeout=self._head_timeout())
         what = f"push of {repository}" + (f":{tag}" if tag else "")
         return self._progress(response, stream, decode, what)
 
@@ -534,7 +534,7 @@ class ImageApiMixin(ApiMixin):
         """
         params = self._save_platform_params("GET /images/{name}/get", platform)
         response = self._get(self._url("/images/{0}/get", image), params=params, stream=True,
-                             timeout=None)
+                             timeout=self._head_timeout())
         return self._raw_stream(response, chunk_size)
 
     def save_images(self, names: Union[str, Sequence[str]], platform: Optional[Platforms] = None,
@@ -560,7 +560,7 @@ class ImageApiMixin(ApiMixin):
             raise errors.InvalidArgument("save_images needs at least one image name")
         params = self._save_platform_params("GET /images/get", platform)
         params["names"] = names
-        response = self._get(self._url("/images/get"), params=params, stream=True, timeout=None)
+        response = self._get(self._url("/images/get"), params=params, stream=True, timeout=self._head_timeout())
         return self._raw_stream(response, chunk_size)
 
     @overload
@@ -599,7 +599,7 @@ class ImageApiMixin(ApiMixin):
         if quiet is not None:
             params["quiet"] = "1" if quiet else "0"
         response = self._post(self._url("/images/load"), data=self._body(data), params=params,
-                              headers={"Content-Type": "application/x-tar"}, stream=True, timeout=None)
+                              headers={"Content-Type": "application/x-tar"}, stream=True, timeout=self._head_timeout())
         output = self._stream(response, streams.iter_json)
         if stream:
             return output
@@ -645,24 +645,24 @@ class ImageApiMixin(ApiMixin):
         url = self._url("/images/create")
         if image:
             params["fromImage"] = image
-            response = self._post(url, params=params, stream=True, timeout=None)
+            response = self._post(url, params=params, stream=True, timeout=self._head_timeout())
             return self._progress(response, False, False, f"import from {image}")  # type: ignore[no-any-return]
         if isinstance(src, str) and not os.path.isfile(src):
             params["fromSrc"] = src
-            response = self._post(url, params=params, stream=True, timeout=None)
+            response = self._post(url, params=params, stream=True, timeout=self._head_timeout())
             return self._progress(response, False, False, f"import from {src}")  # type: ignore[no-any-return]
         params["fromSrc"] = "-"
         headers = {"Content-Type": "application/tar"}
         if isinstance(src, str):
             with open(src, "rb") as f:
                 response = self._post(url, data=f, params=params, headers=headers, stream=True,
-                                      timeout=None)
+                                      timeout=self._head_timeout())
                 return self._progress(response, False, False, f"import of {src}")  # type: ignore[no-any-return]
         assert src is not None
         body: Any = self._body(src)
         if stream_src and hasattr(body, "read"):
             body = _chunked(body)
-        response = self._post(url, data=body, params=params, headers=headers, stream=True, timeout=None)
+        response = self._post(url, data=body, params=params, headers=headers, stream=True, timeout=self._head_timeout())
         return self._progress(response, False, False, "import")  # type: ignore[no-any-return]
 
     def import_image_from_data(self, data: ImageData, repository: Optional[str] = None,
@@ -673,7 +673,7 @@ class ImageApiMixin(ApiMixin):
             check_reference(repository, tag)
         params = self._params(repo=repository, tag=tag, changes=changes, fromSrc="-")
         response = self._post(self._url("/images/create"), data=self._body(data), params=params,
-                              headers={"Content-Type": "application/tar"}, stream=True, timeout=None)
+                              headers={"Content-Type": "application/tar"}, stream=True, timeout=self._head_timeout())
         return self._progress(response, False, False, "import")  # type: ignore[no-any-return]
 
     def import_image_from_file(self, filename: str, repository: Optional[str] = None,

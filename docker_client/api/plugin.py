@@ -263,7 +263,8 @@ class PluginApiMixin(ApiMixin):
         remote = _plugin_name(remote)
         url = self._url("/plugins/{0}/upgrade", _plugin_name(name))
         response = self._post_json(url, data=_privileges_body(privileges), params={"remote": remote},
-                                   headers=self._registry_headers(_registry_of(remote)), stream=True)
+                                   headers=self._registry_headers(_registry_of(remote)), stream=True,
+                                   timeout=self._head_timeout())
         return self._stream(response, streams.iter_json)
 
     def create_plugin(self, name: str, plugin_data_dir: str | os.PathLike[str],
@@ -354,7 +355,8 @@ class PluginApiMixin(ApiMixin):
         self._require("POST /plugins/{name}/push")
         name = _plugin_name(name)
         response = self._post(self._url("/plugins/{0}/push", name),
-                              headers=self._registry_headers(_registry_of(name)), stream=True)
+                              headers=self._registry_headers(_registry_of(name)), stream=True,
+                              timeout=self._head_timeout())
         return self._stream(response, streams.iter_json)
 
 

@@ -7,10 +7,9 @@ import logging
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 import requests
-from urllib3._collections import HTTPHeaderDict
 
-from .. import streams
-from ..errors import InvalidArgument, translate_transport_errors
+from .. import streams, transport
+from ..errors import InvalidArgument
 from ._base import ApiMixin
 
 if TYPE_CHECKING:
@@ -100,16 +99,12 @@ class SessionApiMixin(ApiMixin):
         """POST the upgrade request, with one ``X-Docker-Expose-Session-Grpc-Method`` line per method.
 
         The daemon reads each method from a header line of its own (a comma-separated list
-        would be one method), which a requests header dict cannot hold: the prepared request's
-        headers become a urllib3 ``HTTPHeaderDict``, whose repeated values urllib3 sends as
-        separate lines.
+        would be one method), which a requests header dict cannot hold: the transport gives the
+        prepared request headers that keep repeated lines.
         """
         prepared = self.prepare_request(requests.Request("POST", url, headers=headers))
         if methods:
-            multi = HTTPHeaderDict(prepared.headers)
-            for method in methods:
-                multi.add(_METHOD_HEADER, method)
-            prepared.headers = multi  # type: ignore[assignment]
-        log.debug("POST %s (upgrade to h2c)", url)
-        with translate_transport_errors(self._address.where):
+            prepared.headers = transport.repeated_headers(  # type: ignore[assignment]
+                prepared.headers, _METHOD_HEADER, methods)
+        with transport.map_errors(self._address.where):
             return self.send(prepared, stream=True, timeout=self.timeout, allow_redirects=False)

@@ -111,7 +111,7 @@ class SystemApiMixin(ApiMixin):
             until=to_timestamp(until, "until"),
             filters=convert_filters(filters) if filters else None,
         )
-        response = self._get(self._url("/events"), params=params, stream=True, timeout=None)
+        response = self._get(self._url("/events"), params=params, stream=True, timeout=self._head_timeout())
         decoder = streams.iter_json if decode else streams.iter_json_lines
         return self._stream(response, decoder)
 

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import http.client
 import io
 import logging
 import os
@@ -54,12 +53,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import requests
-import requests.adapters
-import urllib3
-import urllib3.connection
 
 from ..env import DaemonAddress
 from ..errors import DockerConnectionError, DockerException
+from .adapter import Answer, DockerAdapter
+from .http11 import BadResponse
+from .pool import ConnectionPool
 
 if TYPE_CHECKING:
     import paramiko
@@ -642,13 +641,8 @@ def connection_socket(response: requests.Response) -> SSHSocket:
     Raises:
         DockerException: the response is not from an ssh:// client, or its stream is closed.
     """
-    original = getattr(response.raw, "_fp", None)
-    reader = getattr(original, "fp", None)
-    sock = getattr(getattr(reader, "raw", None), "socket", None)
-    if isinstance(sock, SSHSocket):
-        return sock
-    connection = getattr(response.raw, "connection", None)
-    sock = getattr(connection, "sock", None)
+    body = response.body if isinstance(response, Answer) else None
+    sock = body.sock if body is not None else None
     if isinstance(sock, SSHSocket):
         return sock
     raise DockerException("the response has no open ssh:// connection (not an ssh:// client, "
@@ -857,50 +851,6 @@ def _reject_unknown_hosts(paramiko: Any, where: str) -> Any:
 # -- the pool and the adapter -----------------------------------------------------------------
 
 
-class SSHConnection(urllib3.connection.HTTPConnection):
-    """An HTTP connection whose socket is a ``docker system dial-stdio`` stream."""
-
-    def __init__(self, opener: _ProgramOpener | _ParamikoOpener, timeout: Any) -> None:
-        super().__init__("localhost", timeout=timeout)
-        self.opener = opener
-
-    def connect(self) -> None:
-        self.sock = self.opener.open(_number(self.timeout))  # type: ignore[assignment]
-
-    @property
-    def is_connected(self) -> bool:
-        """urllib3 2's check before reusing a pooled connection (1.26 only polls the socket)."""
-        sock = self.sock
-        if isinstance(sock, SSHSocket) and not sock.alive():
-            return False
-        return bool(getattr(super(), "is_connected", True))
-
-    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().getresponse(*args, **kwargs)
-        except http.client.BadStatusLine as exc:
-            if isinstance(exc, http.client.RemoteDisconnected):
-                raise
-            line = exc.args[0] if exc.args else ""
-            raise DockerConnectionError(
-                f"cannot connect to the Docker daemon at {self.opener.where}: the answer over ssh "
-                f"is not HTTP but {line!r}; is the remote account's login shell printing "
-                f"something, or not running `{' '.join(DIAL_STDIO_COMMAND)}`?"
-            ) from exc
-
-
-class SSHConnectionPool(urllib3.HTTPConnectionPool):
-    """The pool of dial-stdio connections of one adapter."""
-
-    def __init__(self, opener: _ProgramOpener | _ParamikoOpener, timeout: Any, maxsize: int) -> None:
-        super().__init__("localhost", timeout=timeout, maxsize=maxsize)
-        self.opener = opener
-
-    def _new_conn(self) -> SSHConnection:
-        self.num_connections += 1
-        return SSHConnection(self.opener, self.timeout.connect_timeout)  # type: ignore[union-attr]
-
-
 def _docker_error_in(exc: BaseException) -> DockerException | None:
     """Our own error wrapped by urllib3 and requests (``MaxRetryError``, ``ProtocolError``)."""
     seen: set[int] = set()
@@ -918,7 +868,7 @@ def _docker_error_in(exc: BaseException) -> DockerException | None:
     return None
 
 
-class SSHHTTPAdapter(requests.adapters.HTTPAdapter):
+class SSHHTTPAdapter(DockerAdapter):
     """Sends every ``http+docker://ssh`` request to the daemon behind an ``ssh://`` address.
 
     Args:
@@ -939,34 +889,39 @@ class SSHHTTPAdapter(requests.adapters.HTTPAdapter):
         self.timeout = timeout
         self.max_pool_size = max_pool_size
         self.shell_out = shell_out
+        self.where = address.where
         self._opener: _ProgramOpener | _ParamikoOpener = (
             _ProgramOpener(address) if shell_out else _ParamikoOpener(address)
         )
         self._pool = self._new_pool()
 
-    def _new_pool(self) -> SSHConnectionPool:
-        return SSHConnectionPool(self._opener, self.timeout, self.max_pool_size)
+    def _new_pool(self) -> ConnectionPool:
+        opener = self._opener
+        return ConnectionPool(lambda t: opener.open(_number(t)), "localhost", self.where,
+                              self.max_pool_size)
 
     @property
     def opened_connections(self) -> int:
         """How many dial-stdio streams (channels or ssh processes) have been opened."""
         return self._opener.opened
 
-    def get_connection_with_tls_context(self, request: requests.PreparedRequest, verify: Any,
-                                        proxies: Any = None, cert: Any = None) -> Any:
+    def pool_for(self, request: requests.PreparedRequest, verify: Any,
+                 cert: Any) -> ConnectionPool:
         return self._pool
-
-    def get_connection(self, url: Any, proxies: Any = None) -> Any:
-        return self._pool
-
-    def request_url(self, request: requests.PreparedRequest, proxies: Any) -> str:
-        return request.path_url
 
     def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
              verify: Any = True, cert: Any = None, proxies: Any = None) -> requests.Response:
         try:
             return super().send(request, stream=stream, timeout=timeout, verify=verify, cert=cert,
                                 proxies=proxies)
+        except DockerConnectionError as exc:
+            if isinstance(exc.__cause__, BadResponse):
+                raise DockerConnectionError(
+                    f"cannot connect to the Docker daemon at {self.where}: the answer over ssh "
+                    f"is not HTTP ({exc.__cause__}); is the remote account's login shell printing "
+                    f"something, or not running `{' '.join(DIAL_STDIO_COMMAND)}`?"
+                ) from exc.__cause__
+            raise
         except requests.exceptions.RequestException as exc:
             ours = _docker_error_in(exc)
             if ours is None:

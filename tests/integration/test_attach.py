@@ -135,7 +135,7 @@ def ws_bytes(message: Any) -> bytes:
 
 
 @pytest.mark.podman_refuses("websocket attach")
-@pytest.mark.parametrize("kind", ["unix", "tcp", "tls"])
+@pytest.mark.parametrize("kind", ["unix", "tcp", "tls", "ssh", "ssh-program"])
 def test_attach_socket_websocket(client: Client, make: Make, remote_client: Callable[[str], Client],
                                  kind: str) -> None:
     pytest.importorskip("websocket")

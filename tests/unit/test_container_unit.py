@@ -17,6 +17,7 @@ import responses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from docker_client import transport
 from docker_client import Client, errors
 from docker_client.api import container as container_api
 
@@ -368,7 +369,9 @@ def test_logs_parameters(mocked: responses.RequestsMock, make_client: Callable[[
     assert logs_calls[3]["since"] == ["0"] and logs_calls[3]["tail"] == ["7"]
     timeouts = [call.request.req_kwargs["timeout"] for call in mocked.calls
                 if "/logs" in call.request.path_url]
-    assert timeouts == [60, (60, None), (60, None), 60]
+    # following: the client's timeout for the answer's head, none for the body
+    assert timeouts == [60, (60, 60), (60, 60), 60]
+    assert [isinstance(t, transport.HeadTimeout) for t in timeouts] == [False, True, True, False]
 
 
 def test_logs_malformed_frames_raise(mocked: responses.RequestsMock,

@@ -44,7 +44,7 @@ def test_lazy_names_still_resolve() -> None:
         "assert docker_client.types.HostConfig is HostConfig\n"
         "assert docker_client.types.ServiceMode is ServiceMode\n"
         "assert docker_client.utils.split_command is split_command\n"
-        "assert docker_client.types.CancellableStream.__module__ == 'docker_client.streams'\n"
+        "assert docker_client.types.CancellableStream.__module__ == 'docker_client.streams.stream'\n"
         "assert 'HostConfig' in dir(docker_client.types) and 'tar' in dir(docker_client.utils)\n"
         "assert {'types', 'utils', 'RegistryClient'} <= set(dir(docker_client))\n"
         "from docker_client.types import *\n"

@@ -16,10 +16,11 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import pytest
 import requests
-import requests_unixsocket
+import requests.adapters
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from docker_client import transport as dc_transport
 from docker_client import streams
 from docker_client.errors import DockerTimeout, StreamInterrupted, StreamParseError
 from docker_client.streams import (
@@ -634,10 +635,29 @@ def make_server(transport: str) -> Iterator[Callable[..., SockServer]]:
         assert server.errors == []
 
 
+class _UnixSockets(requests.adapters.BaseAdapter):
+    """docker_client's unix socket adapter for whichever socket a URL names."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._adapters: dict[str, dc_transport.UnixHTTPAdapter] = {}
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        base = "/".join((request.url or "").split("/", 3)[:3])
+        adapter = self._adapters.setdefault(base, dc_transport.UnixHTTPAdapter(base))
+        return adapter.send(request, **kwargs)
+
+    def close(self) -> None:
+        for adapter in self._adapters.values():
+            adapter.close()
+
+
 @pytest.fixture
 def session() -> Iterator[requests.Session]:
+    """A plain requests session with docker_client's adapters mounted: the streams' real source."""
     with requests.Session() as s:
-        s.mount("http+unix://", requests_unixsocket.UnixAdapter())
+        s.mount("http://", dc_transport.TCPAdapter())
+        s.mount("http+unix://", _UnixSockets())
         yield s
 
 
@@ -683,11 +703,15 @@ def test_socket_chunked_frames_exact_per_stream(make_server: Callable[..., SockS
     assert merged(items) == merged(frames)
 
 
+# Inside a chunk: its bytes that came are body bytes (the start of a third frame here).
+_PART_OF_A_CHUNK = b"40\r\n" + b"\x01\x00\x00\x00\x00\x00\x00\x38" + b"x" * 2
+
+
 @pytest.mark.parametrize("tail, ending", [
-    (b"40\r\n" + b"x" * 10, "close"),  # inside a chunk
+    (_PART_OF_A_CHUNK, "close"),  # inside a chunk
     (b"", "close"),  # between chunks, no last chunk
     (b"4", "close"),  # inside a chunk-size line
-    (b"40\r\n" + b"x" * 10, "reset"),
+    (_PART_OF_A_CHUNK, "reset"),
 ])
 def test_socket_chunked_dropped_mid_stream(make_server: Callable[..., SockServer], session: requests.Session,
                                            tail: bytes, ending: str) -> None:
@@ -822,8 +846,7 @@ def test_socket_read_timeout(make_server: Callable[..., SockServer], session: re
     else:
         parts = [head(101, {"Connection": "Upgrade", "Upgrade": "tcp"}), first]
     server = make_server(Reply(parts, end="hold"))
-    response = get(session, server, timeout=10)
-    response.raw.connection.sock.settimeout(0.2)  # the read timeout, once the head is in
+    response = get(session, server, timeout=(10, 0.2))  # the read timeout: head and body
     events = Stream(response, iter_json(iter_raw(response)))
     assert next(events) == {"a": 1}
     with pytest.raises(DockerTimeout):
