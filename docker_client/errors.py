@@ -29,8 +29,7 @@ The tree (names as in docker-py, so ``except docker.errors.X`` keeps working)::
 """
 from __future__ import annotations
 
-import json
-from typing import Any, Literal, NoReturn
+from typing import Any, NoReturn
 
 import requests
 

@@ -195,7 +195,7 @@ class AttachApiMixin(ApiMixin):
         if query:
             url = f"{url}?{query}"
         try:
-            return transport.open_websocket(self, url, self.timeout)
+            return transport.open_websocket(self, url, self.timeout)  # type: ignore[arg-type]
         except DockerException:
             raise
         except Exception as exc:  # websocket-client's refused handshake

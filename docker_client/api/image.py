@@ -438,7 +438,8 @@ class ImageApiMixin(ApiMixin):
         headers = self._auth_headers(repository, auth_config)
         # Daemons before X-Registry-Auth read credentials from the body: send an empty one.
         response = self._post_json(self._url("/images/{0}/push", repository), None, headers=headers,
-                                   params=params, stream=True, timeout=self._head_timeout())
+                                   params=params, stream=True,
+                                   timeout=self._head_timeout())
         what = f"push of {repository}" + (f":{tag}" if tag else "")
         return self._progress(response, stream, decode, what)
 
@@ -560,7 +561,8 @@ class ImageApiMixin(ApiMixin):
             raise errors.InvalidArgument("save_images needs at least one image name")
         params = self._save_platform_params("GET /images/get", platform)
         params["names"] = names
-        response = self._get(self._url("/images/get"), params=params, stream=True, timeout=self._head_timeout())
+        response = self._get(self._url("/images/get"), params=params, stream=True,
+                             timeout=self._head_timeout())
         return self._raw_stream(response, chunk_size)
 
     @overload
@@ -599,7 +601,8 @@ class ImageApiMixin(ApiMixin):
         if quiet is not None:
             params["quiet"] = "1" if quiet else "0"
         response = self._post(self._url("/images/load"), data=self._body(data), params=params,
-                              headers={"Content-Type": "application/x-tar"}, stream=True, timeout=self._head_timeout())
+                              headers={"Content-Type": "application/x-tar"}, stream=True,
+                              timeout=self._head_timeout())
         output = self._stream(response, streams.iter_json)
         if stream:
             return output
@@ -662,7 +665,8 @@ class ImageApiMixin(ApiMixin):
         body: Any = self._body(src)
         if stream_src and hasattr(body, "read"):
             body = _chunked(body)
-        response = self._post(url, data=body, params=params, headers=headers, stream=True, timeout=self._head_timeout())
+        response = self._post(url, data=body, params=params, headers=headers, stream=True,
+                              timeout=self._head_timeout())
         return self._progress(response, False, False, "import")  # type: ignore[no-any-return]
 
     def import_image_from_data(self, data: ImageData, repository: Optional[str] = None,
@@ -673,7 +677,8 @@ class ImageApiMixin(ApiMixin):
             check_reference(repository, tag)
         params = self._params(repo=repository, tag=tag, changes=changes, fromSrc="-")
         response = self._post(self._url("/images/create"), data=self._body(data), params=params,
-                              headers={"Content-Type": "application/tar"}, stream=True, timeout=self._head_timeout())
+                              headers={"Content-Type": "application/tar"}, stream=True,
+                              timeout=self._head_timeout())
         return self._progress(response, False, False, "import")  # type: ignore[no-any-return]
 
     def import_image_from_file(self, filename: str, repository: Optional[str] = None,

@@ -11,7 +11,6 @@ from typing import Any
 
 from .adapter import DockerAdapter, HeadTimeout, TCPAdapter, UnixHTTPAdapter, split_timeout
 from .dispatch import exact_prefix, send
-from .websocket import open_websocket
 from .failures import map_errors, translate
 from .streaming import (
     SHUT_RD,
@@ -23,6 +22,7 @@ from .streaming import (
     iter_body,
     take_over,
 )
+from .websocket import open_websocket
 
 __all__ = [
     "SHUT_RD", "SHUT_RDWR", "SHUT_WR", "WOULD_BLOCK", "DockerAdapter", "HeadTimeout",

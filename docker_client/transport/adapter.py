@@ -31,7 +31,8 @@ from .failures import ConnectFailure, translate
 from .http11 import Body, Head
 from .pool import ConnectionPool, open_tcp, open_unix, wrap_tls
 
-__all__ = ["Answer", "DockerAdapter", "DockerResponse", "HeadTimeout", "TCPAdapter", "UnixHTTPAdapter", "split_timeout"]
+__all__ = ["Answer", "DockerAdapter", "DockerResponse", "HeadTimeout", "TCPAdapter",
+           "UnixHTTPAdapter", "split_timeout"]
 
 log = logging.getLogger("docker_client.transport")
 
@@ -115,8 +116,10 @@ class Answer(requests.Response):
 
 def _urllib3_response(request: requests.PreparedRequest, head: Head, body: Body,
                       cookie_source: Any) -> DockerResponse:
-    raw = DockerResponse(body=body, headers=head.fields, status=head.status, version=head.version,
-                         reason=head.reason, preload_content=False, decode_content=True,
+    # urllib3 takes any file object as the body, and pairs as headers (its stubs say less)
+    raw = DockerResponse(body=body, headers=head.fields,  # type: ignore[arg-type]
+                         status=head.status, version=head.version, reason=head.reason,
+                         preload_content=False, decode_content=True,
                          original_response=cookie_source, request_method=request.method,
                          request_url=request.url)
     raw.body = body
@@ -166,10 +169,16 @@ class DockerAdapter(requests.adapters.HTTPAdapter):
         started = time.perf_counter()
         method = request.method or "GET"
         path = request.path_url
+        data = request.body
+        if isinstance(data, str):  # sent as UTF-8 (requests before 2.30 counted characters)
+            data = data.encode("utf-8")
+            if "Content-Length" in request.headers:
+                request.headers["Content-Length"] = str(len(data))
+        body: Body | None = None
         try:
             pool = self.pool_for(request, verify, cert)
-            head, body = pool.request(method, path, request.headers, request.body,
-                                      connect_timeout, head_timeout)
+            head, body = pool.request(method, path, request.headers, data, connect_timeout,
+                                      head_timeout)
             if body_timeout != head_timeout:
                 body.settimeout(body_timeout)
             response = self.build(request, head, body)
@@ -177,6 +186,8 @@ class DockerAdapter(requests.adapters.HTTPAdapter):
                 response._content = body.read()  # the body as is: no urllib3 read loop
                 response._content_consumed = True  # type: ignore[attr-defined]
         except Exception as exc:
+            if body is not None:
+                body.close()  # its connection cannot be reused: close it now, not at collection
             translated = translate(exc, self.where_for(request))
             if translated is None or translated is exc:
                 raise
@@ -282,6 +293,7 @@ class TCPAdapter(DockerAdapter):
     def __init__(self, pool_connections: int = 10, pool_maxsize: int = 10,
                  assert_hostname: bool | str | None = None) -> None:
         super().__init__(pool_connections=pool_connections, pool_maxsize=pool_maxsize)
+        self.max_pool_size = pool_maxsize
         self.assert_hostname = assert_hostname
         self._pools: dict[tuple[Any, ...], ConnectionPool] = {}
         self._contexts: dict[tuple[Any, ...], ssl.SSLContext] = {}
@@ -293,7 +305,7 @@ class TCPAdapter(DockerAdapter):
         super().init_poolmanager(*args, **kwargs)
 
     def uses_proxy(self, request: requests.PreparedRequest, proxies: Any) -> bool:
-        return bool(proxies) and select_proxy(request.url, proxies) is not None
+        return bool(proxies) and select_proxy(request.url or "", proxies) is not None
 
     def where_for(self, request: requests.PreparedRequest) -> str:
         parts = urlsplit(request.url or "")
@@ -317,15 +329,18 @@ class TCPAdapter(DockerAdapter):
         host = parts.hostname or "localhost"
         port = parts.port or (443 if tls else 80)
         where = f"{parts.scheme}://{parts.netloc}"
+        # the Host header as http.client writes it: no port when it is the scheme's default
+        named = f"[{host}]" if ":" in host else host
+        host_header = named if port == (443 if tls else 80) else f"{named}:{port}"
         if not tls:
-            return ConnectionPool(lambda t: open_tcp(host, port, t), parts.netloc, where,
-                                  self._pool_maxsize)
+            return ConnectionPool(lambda t: open_tcp(host, port, t), host_header, where,
+                                  self.max_pool_size)
         context = self._context(verify, cert)
 
         def opener(timeout: float | None) -> ssl.SSLSocket:
             return wrap_tls(open_tcp(host, port, timeout), context, host)
 
-        return ConnectionPool(opener, parts.netloc, where, self._pool_maxsize)
+        return ConnectionPool(opener, host_header, where, self.max_pool_size)
 
     def _context(self, verify: Any, cert: Any) -> ssl.SSLContext:
         key = (verify, cert if not isinstance(cert, list) else tuple(cert), self.assert_hostname)

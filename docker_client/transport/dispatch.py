@@ -8,6 +8,7 @@ not followed: a daemon redirects only to clean a path.
 """
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any, Mapping
 from urllib.parse import urlencode
@@ -18,6 +19,14 @@ from requests.structures import CaseInsensitiveDict
 from requests.utils import check_header_validity, get_netrc_auth
 
 __all__ = ["encode_params", "exact_prefix", "send"]
+
+#: What requests' re-quoting (``requote_uri``) or urllib3's ``parse_url`` would change in a path:
+#: a character they quote, a ``%`` not followed by two upper-case hex digits, an escaped
+#: unreserved character, a dot segment. The client's own paths have none.
+_UNUSUAL_PATH = re.compile(
+    r"[^A-Za-z0-9\-._~!$%&'()*+,/:;=@]|%(?![0-9A-F]{2})"
+    r"|%(?:2[DE]|3[0-9]|4[1-9A-F]|5[0-9AF]|6[1-9A-F]|7[0-9AE])"
+    r"|/\.\.?(?=/|$)")
 
 _checked = threading.local()  # the session headers last checked by requests' rules, per thread
 
@@ -72,12 +81,13 @@ def exact_prefix(base_url: str) -> str:
 
 def _prepare_url(request: requests.PreparedRequest, url: str, params: Any, exact_prefix: str | None
                  ) -> None:
-    """``request.prepare_url(url, params)``; for a URL the client built under ``exact_prefix``
-    (its base URL, which requests leaves as it is), the same result without re-parsing: the
-    client percent-quotes every path argument and ``urlencode`` the query, so requests'
-    re-quoting would change nothing (``tests/unit/test_transport_urls.py`` checks it)."""
+    """``request.prepare_url(url, params)``; for a URL under ``exact_prefix`` (the client's base
+    URL, which requests leaves as it is) whose path requests would not change either, the same
+    result without re-parsing. The client percent-quotes every path argument and ``urlencode``
+    the query; ``tests/unit/test_transport.py`` checks both ways give the same URL."""
     if (exact_prefix is None or not url.startswith(exact_prefix) or "?" in url or "#" in url
-            or isinstance(params, (str, bytes)) or not url.isascii()):
+            or isinstance(params, (str, bytes))
+            or _UNUSUAL_PATH.search(url, len(exact_prefix)) is not None):
         request.prepare_url(url, params)
         return
     query = encode_params(params)
@@ -100,7 +110,7 @@ def send(session: requests.Session, method: str, url: str, params: Any = None, d
     request = requests.PreparedRequest()
     request.prepare_method(method)
     if session.params:
-        merged_params = dict(session.params)
+        merged_params: dict[Any, Any] = dict(session.params)  # type: ignore[arg-type]
         merged_params.update(params or {})
         params = merged_params
     _prepare_url(request, url, params, exact_prefix)
@@ -108,15 +118,16 @@ def send(session: requests.Session, method: str, url: str, params: Any = None, d
     request.prepare_body(data, None, None)
     auth = session.auth
     if auth is None and session.trust_env:
-        auth = get_netrc_auth(request.url)
+        auth = get_netrc_auth(request.url or "")
     if auth is not None:
         request.prepare_auth(auth, request.url)
     if len(session.cookies):
         request.prepare_cookies(session.cookies)
     hooks = session.hooks
     request.hooks = {event: list(handlers) for event, handlers in hooks.items()}
-    proxies: dict[str, str] = dict(session.proxies) if session.proxies else {}
-    verify, cert = session.verify, session.cert
+    proxies: Any = dict(session.proxies) if session.proxies else {}
+    verify: Any = session.verify
+    cert: Any = session.cert
     if session.trust_env:
         settings = session.merge_environment_settings(request.url, proxies, stream, verify, cert)
         proxies, verify, cert = settings["proxies"], settings["verify"], settings["cert"]
@@ -125,12 +136,17 @@ def send(session: requests.Session, method: str, url: str, params: Any = None, d
     response = adapter.send(request, stream=stream, timeout=timeout, verify=verify, cert=cert,
                             proxies=proxies)
     if hooks["response"]:
-        response = dispatch_hook("response", request.hooks, response, stream=stream,
+        response = dispatch_hook("response", request.hooks, response,  # type: ignore[no-untyped-call]
+                                 stream=stream,
                                  timeout=timeout, verify=verify, cert=cert, proxies=proxies)
     if "set-cookie" in response.headers:
         response_cookies = getattr(response, "cookies", None)
         if response_cookies:
             session.cookies.update(response_cookies)
     if not stream:
-        response.content  # noqa: B018 - read the body, as Session.send does
+        try:
+            response.content  # noqa: B018 - read the body, as Session.send does
+        except BaseException:
+            response.close()
+            raise
     return response

@@ -43,9 +43,10 @@ class Head:
 
 
 class _Events:
-    """The parser's callbacks: the head's parts, then body pieces as they are decoded."""
+    """The parser's callbacks: the head's parts, then body pieces as they are decoded. An interim
+    answer (``100 Continue``) before the real one is dropped whole."""
 
-    __slots__ = ("head", "head_done", "pieces", "done", "_reason", "parser")
+    __slots__ = ("head", "head_done", "pieces", "done", "_reason", "_interim", "parser")
 
     def __init__(self) -> None:
         self.parser: Any = None
@@ -54,6 +55,7 @@ class _Events:
         self.pieces: list[bytes] = []
         self.done = False
         self._reason: list[bytes] = []
+        self._interim = False
 
     def on_status(self, data: bytes) -> None:
         self._reason.append(data)
@@ -62,7 +64,11 @@ class _Events:
         self.head.fields.append((name.decode("latin-1"), value.decode("latin-1")))
 
     def on_headers_complete(self) -> None:
-        self.head.reason = b"".join(self._reason).decode("latin-1").strip()  # as http.client
+        status = self.parser.get_status_code()
+        if 100 <= status < 200 and status != 101:
+            self._interim = True
+            return
+        self.head.reason = b"".join(self._reason).decode("latin-1").strip()
         self.head.keep_alive = self.parser.should_keep_alive()  # known only until the body ends
         self.head_done = True
 
@@ -70,6 +76,11 @@ class _Events:
         self.pieces.append(data)
 
     def on_message_complete(self) -> None:
+        if self._interim:  # the real answer follows
+            self._interim = False
+            self.head = Head()
+            self._reason = []
+            return
         self.done = True
 
 
@@ -230,12 +241,6 @@ class Connection:
                 if not events.head_done:
                     raise BadResponse(f"{exc} in {data[:60]!r}") from exc
                 body_error = exc  # a broken body: raised when the body is read that far
-            if events.head_done and 100 <= parser.get_status_code() < 200 \
-                    and parser.get_status_code() != 101:
-                # An interim answer (100 Continue): the real one follows.
-                events = _Events()
-                parser = events.parser = httptools.HttpResponseParser(events)
-                received = 0
         found = events.head
         found.status = parser.get_status_code()
         found.version = 10 if parser.get_http_version() == "1.0" else 11
@@ -349,6 +354,7 @@ class Body:
             ResponseLost: never; a body cut short raises ``ConnectionAbortedError``.
             OSError: from the socket.
         """
+        data: bytes
         if self._pending:
             data, self._pending = self._pending, b""
             return data
@@ -359,7 +365,7 @@ class Body:
             raise ConnectionAbortedError(f"the chunked body is malformed: {error}") from error
         if self._done or self._conn is None:
             return b""
-        sock = self._conn.sock
+        sock: Any = self._conn.sock
         kind = self.kind
         if kind == "length":
             data = sock.recv(min(size, self._remaining))
@@ -379,7 +385,7 @@ class Body:
                 self._finish()
             return data
         # chunked: feed the parser until it has decoded something
-        pieces = self._pieces
+        pieces: list[bytes] = self._pieces
         while not pieces:
             if self._events.done:
                 self._done = True

@@ -17,8 +17,7 @@ import responses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docker_client import transport
-from docker_client import Client, errors
+from docker_client import Client, errors, transport
 from docker_client.api import container as container_api
 
 HOST = "http://127.0.0.1:2375"

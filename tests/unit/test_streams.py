@@ -20,8 +20,8 @@ import requests.adapters
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docker_client import transport as dc_transport
 from docker_client import streams
+from docker_client import transport as dc_transport
 from docker_client.errors import DockerTimeout, StreamInterrupted, StreamParseError
 from docker_client.streams import (
     STDERR,
