@@ -243,13 +243,14 @@ def iter_socket(sock: HijackedSocket, chunk_size: int = HIJACK_READ_SIZE) -> Ite
             :func:`iter_frames` to find.)
         DockerTimeout: a read waited longer than the socket's timeout.
     """
+    blocks = sock.connection.blocks(chunk_size)
     while True:
         try:
-            block = sock.recv(chunk_size)
+            block = next(blocks)
+        except StopIteration:
+            return
         except Exception:
             _raise_mid_stream(sock.where)
-        if not block:
-            return
         yield block
 
 

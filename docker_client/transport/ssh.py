@@ -27,14 +27,11 @@ and saying why: ssh's or the remote command's own stderr, an authentication fail
 host key. paramiko missing, or no ``ssh`` program, raise :class:`~docker_client.errors.DockerException`.
 
 Hijacked connections (attach, exec with stdin): a response's socket-like object is
-:func:`connection_socket`\\ ``(response)``. It lives as long as the response's body stream (http.client
-closes its connection when a response takes it over, so a reference on the HTTPConnection would
-not do). It is an :class:`SSHSocket`: ``sendall``, ``send``, ``recv``, ``recv_into``,
-``shutdown(socket.SHUT_WR)`` (an SSH EOF with paramiko, a socket half-close with the ssh program),
-``settimeout``, ``gettimeout``, ``setblocking``, ``fileno`` (select/poll-able) and ``close``. Read
-the stream through the response (``response.raw``) rather than ``recv``: http.client may already
-hold the first bytes after the headers in its buffer. The same object is at
-``response.raw._fp.fp.raw._sock``, where docker-py code looks for a unix or TCP socket.
+:func:`connection_socket`\\ ``(response)``, an :class:`SSHSocket`: ``sendall``, ``send``, ``recv``,
+``recv_into``, ``shutdown(socket.SHUT_WR)`` (an SSH EOF with paramiko, a socket half-close with the
+ssh program), ``settimeout``, ``gettimeout``, ``setblocking``, ``fileno`` (select/poll-able) and
+``close``. Read the stream through the response (``response.raw``) rather than ``recv``: the
+transport may already hold the first bytes after the headers.
 """
 from __future__ import annotations
 

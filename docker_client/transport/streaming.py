@@ -151,6 +151,22 @@ class Upgraded:
             return self.raw_socket.recv(bufsize, flags)  # type: ignore[no-any-return]
         return self.raw_socket.recv(bufsize)  # type: ignore[no-any-return]
 
+    def blocks(self, size: int) -> Iterator[bytes]:
+        """Yield what each read brings (never empty, at most ``size`` bytes) until the end: the
+        buffered bytes first, then one ``recv`` per item with no other call between.
+
+        Raises:
+            OSError: from the socket (a timeout included), as ``recv`` raises it.
+        """
+        while self._buffered:
+            yield self._take(size)
+        recv = self.raw_socket.recv
+        while True:
+            data = recv(size)
+            if not data:
+                return
+            yield data
+
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         if self._buffered:
             view = memoryview(buffer).cast("B")
