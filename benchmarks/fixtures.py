@@ -108,7 +108,7 @@ class Fixtures:
     _for_logs16k = _logs
     _for_logs128 = _logs
 
-    def _attach(self, size: int, lines: bool = False) -> Dict[str, Any]:
+    def _attach(self, size: int, lines: bool = False, demux: bool = True) -> Dict[str, Any]:
         """A container that writes its output once, then sleeps (also after a restart).
 
         Attaching with logs=1&stream=1 replays its log, then waits for more; the worker kills
@@ -127,6 +127,8 @@ class Fixtures:
 
     _for_attach16k = _attach
     _for_attach128 = _attach
+    _for_attach16k_plain = _attach
+    _for_attach128_plain = _attach
 
     def _running(self) -> Dict[str, Any]:
         return {"container": self._container("exec sleep 100000")}

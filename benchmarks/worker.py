@@ -288,9 +288,12 @@ def case_attach(client: str, params: Params, meter: Meter) -> Outcome:
         if client == "raw":
             resp = api.upgrade(f"/containers/{cid}/attach?stdout=1&stderr=1&logs=1&stream=1")
             tally_frames(resp.iter_frames(), lines, tally, size, reached)
-        else:
+        elif params.get("demux", True):
             items = api.attach(cid, stdout=True, stderr=True, stream=True, logs=True, demux=True)
             tally_demuxed(items, lines, tally, size, reached)
+        else:  # the payloads as they come, stdout and stderr together
+            items = api.attach(cid, stdout=True, stderr=True, stream=True, logs=True)
+            tally_demuxed(((piece, None) for piece in items), lines, tally, size, reached)
 
     watchdog.start()
     meter.start()
@@ -622,6 +625,8 @@ def run_case(case: str, client: str, params: Params) -> Dict[str, Any]:
         "logs128": lambda: case_logs(client, params, meter),
         "attach16k": lambda: case_attach(client, params, meter),
         "attach128": lambda: case_attach(client, params, meter),
+        "attach16k_plain": lambda: case_attach(client, params, meter),
+        "attach128_plain": lambda: case_attach(client, params, meter),
         "exec_bulk": lambda: case_exec(client, params, meter),
         "exec_lines": lambda: case_exec(client, params, meter),
         "events": lambda: case_events(client, params, meter),

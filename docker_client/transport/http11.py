@@ -26,6 +26,8 @@ _SMALL_BODY = 64 * 1024
 #: The reads made from a file body.
 _FILE_BLOCK = 1024 * 1024
 _NO_BODY_STATUS = (204, 304)
+#: A decoded chunk at least this large is handed out on its own rather than joined to the next.
+_LARGE_CHUNK = 4096
 
 
 class Head:
@@ -399,9 +401,14 @@ class Body:
                 self._parser.feed_data(data)
             except httptools.HttpParserError as exc:
                 raise ConnectionAbortedError(f"the chunked body is malformed: {exc}") from exc
-        data = pieces[0] if len(pieces) == 1 else b"".join(pieces)
-        pieces.clear()
-        if self._events.done:
+        if len(pieces) == 1:
+            data = pieces.pop()
+        elif len(pieces[0]) >= _LARGE_CHUNK:
+            data = pieces.pop(0)  # large chunks one by one: no copy to join them
+        else:
+            data = b"".join(pieces)  # small ones (log lines) in one item: fewer items downstream
+            pieces.clear()
+        if not pieces and self._events.done:
             self._done = True
             self._finish()
         return data
