@@ -44,16 +44,19 @@ from .errors import (
     APIError,
     DockerException,
     InvalidArgument,
+    InvalidType,
     NotFound,
     NullResource,
     StreamParseError,
     TLSParameterError,
     create_api_error_from_response,
     engine_name,
+    is_error_status,
     is_refused_route,
 )
 from .tls import TLSConfig
 from .transport import map_errors
+from .utils.proxy import ProxyConfig
 
 log = logging.getLogger(__name__)
 
@@ -65,24 +68,31 @@ _PLAIN_KWARGS = frozenset({"params", "data", "headers", "timeout", "stream"})
 def quote_path_arg(value: Any, what: str = "path argument") -> str:
     """Percent-quote one caller-supplied URL path argument (an id, name or tag).
 
-    ``/`` and ``:`` stay as they are (image names have them); everything that could end the
-    path or start a query or fragment (``?``, ``#``, ``%``, spaces...) is quoted. A ``.`` or
-    ``..`` segment, or an empty one, is refused: the daemon's router cleans such paths, which
-    would send the request to another endpoint, and no Docker object is named like that. One
-    leading ``/`` (container names as listed) is dropped.
+    A dict the daemon returned (with ``Id`` or ``ID``) stands for its id, as docker-py's
+    ``check_resource`` allows. ``/`` and ``:`` stay as they are (image names have them);
+    everything that could end the path or start a query or fragment (``?``, ``#``, ``%``,
+    spaces...) is quoted. A ``.`` or ``..`` segment is refused: the daemon's router resolves it,
+    which could send the request to another endpoint. An empty segment (``a//b``) is sent: the
+    daemon answers that no such object exists (see :func:`errors.create_api_error_from_response`).
+    One leading ``/`` (container names as listed) is dropped.
 
     Raises:
         NullResource: the value is empty.
-        InvalidArgument: not a string, or with a ``.``/``..`` segment.
+        InvalidType: neither a string nor such a dict (also ``ValueError``, as docker-py).
+        InvalidArgument: a ``.`` or ``..`` segment.
     """
+    if isinstance(value, Mapping):
+        value = value.get("Id", value.get("ID"))
+        if not value:
+            raise NullResource(f"Resource ID was not provided (no Id in the {what})")
     if not isinstance(value, str):
-        raise InvalidArgument(f"expected a string {what} but got {value!r} ({type(value).__name__})")
+        raise InvalidType(f"expected a string {what} but got {value!r} ({type(value).__name__})")
     if not value:
         raise NullResource(f"the {what} must not be empty")
     # Container names as the daemon lists them start with "/", which it ignores.
     trimmed = value[1:] if value.startswith("/") else value
-    if any(segment in ("", ".", "..") for segment in trimmed.split("/")):
-        raise InvalidArgument(f"invalid {what} {value!r}: empty, '.' or '..' path segments")
+    if any(segment in (".", "..") for segment in trimmed.split("/")):
+        raise InvalidArgument(f"invalid {what} {value!r}: '.' or '..' path segments")
     return quote(trimmed, safe="/:")
 
 
@@ -138,7 +148,7 @@ class Client(
 
     __attrs__ = requests.Session.__attrs__ + [
         "_auth_configs", "_general_configs", "_api_version", "base_url", "timeout",
-        "credstore_env", "_address", "_exact_prefix",
+        "credstore_env", "_address", "_exact_prefix", "_proxy_configs",
     ]
 
     def __init__(self, base_url: str | None = None, version: str | None = None,
@@ -183,6 +193,8 @@ class Client(
         self.trust_env = False
         self._mount_transport(tls, num_pools, max_pool_size, use_ssh_client)
         self._exact_prefix: str | None = None  # see transport.exact_prefix
+        #: docker-py's name: config.json's proxies for this daemon (code may replace it).
+        self._proxy_configs = ProxyConfig.from_dict(self._proxy_settings())
 
     def _mount_transport(self, tls: bool | TLSConfig, num_pools: int | None, max_pool_size: int,
                          use_ssh_client: bool) -> None:
@@ -339,7 +351,7 @@ class Client(
     def _raise_for_status(self, response: requests.Response,
                           not_found: type[NotFound] | None = None) -> None:
         """Raise the matching :class:`~docker_client.errors.APIError` for an error status."""
-        if response.status_code < 400:
+        if not is_error_status(response.status_code):
             return
         try:
             with map_errors(self._address.where):

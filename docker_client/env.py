@@ -8,14 +8,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from typing import Any, Mapping, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from .constants import DEFAULT_DOCKER_HOST
-from .errors import DockerException, InvalidArgument, TLSParameterError
+from .errors import ContextNotFound, InvalidArgument, TLSParameterError
 from .tls import TLSConfig
 
 _DEFAULT_PORTS = {"http": 2375, "https": 2376, "ssh": 22}
+#: ``scheme:/rest`` or ``scheme:rest`` (not ``host:port``): a scheme whose ``//`` is missing.
+_SINGLE_SLASH = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(?!//)(?!\d+$)(.*)$")
 
 
 class DaemonAddress(NamedTuple):
@@ -55,16 +58,28 @@ def parse_address(addr: str | None, tls: bool = False) -> DaemonAddress:
     Raises:
         InvalidArgument: an unknown scheme or a malformed address.
     """
-    addr = (addr or "").strip() or DEFAULT_DOCKER_HOST
+    addr = (addr or "").strip()
+    if not addr or addr.lower() in ("unix://", "http+unix://"):  # docker-py: the default socket
+        addr = DEFAULT_DOCKER_HOST
     if addr.startswith("/"):
         addr = "unix://" + addr
+    single = _SINGLE_SLASH.match(addr)
+    if single and single.group(1).lower() in ("unix", "http+unix"):
+        addr = "unix://" + single.group(2)  # unix:/path, as docker-py reads it
+    elif single:
+        raise InvalidArgument(f"Invalid bind address format: {addr!r} (expected "
+                              f"{single.group(1)}://...)")
     if "://" not in addr:
+        if "/" in addr:
+            raise InvalidArgument(f"Invalid bind address format: {addr!r} (expected unix:///path, "
+                                  "tcp://host:port or ssh://user@host)")
         addr = "tcp://" + addr
     scheme, rest = addr.split("://", 1)
     scheme = scheme.lower()
     if scheme in ("unix", "http+unix"):
-        path = rest if rest.startswith("/") else "/" + rest
-        if path == "/":
+        # unix:///abs/path; unix://relative.sock stays relative, as the docker CLI keeps it.
+        path = rest.rstrip("/") if len(rest) > 1 else rest
+        if not path or path == "/":
             raise InvalidArgument(f"invalid daemon address {addr!r}: no socket path")
         return DaemonAddress("unix", "http+unix://" + quote(path, safe=""), socket_path=path,
                              where=path)
@@ -84,6 +99,8 @@ def parse_address(addr: str | None, tls: bool = False) -> DaemonAddress:
         raise InvalidArgument(f"invalid daemon address {addr!r}: {exc}") from None
     if parts.query or parts.fragment:
         raise InvalidArgument(f"invalid daemon address {addr!r}: no query or fragment allowed")
+    if scheme == "ssh" and parts.path not in ("", "/"):
+        raise InvalidArgument(f"Invalid bind address format: no path allowed for ssh: {addr!r}")
     user = parts.username or ""
     shown_host = f"[{host}]" if ":" in host else host
     if scheme == "ssh":
@@ -116,9 +133,7 @@ def _context_settings(environment: Mapping[str, str]) -> dict[str, Any]:
         with open(meta_path, encoding="utf-8") as f:
             endpoint = json.load(f)["Endpoints"]["docker"]
     except (OSError, ValueError, KeyError, TypeError):
-        raise DockerException(
-            f"docker context {name!r} not found (looked for {meta_path})"
-        ) from None
+        raise ContextNotFound(name, looked=meta_path) from None
     settings: dict[str, Any] = {"base_url": endpoint.get("Host")}
     tls_dir = os.path.join(config_dir, "contexts", "tls", digest, "docker")
     if os.path.isdir(tls_dir):

@@ -9,10 +9,11 @@ The tree (names as in docker-py, so ``except docker.errors.X`` keeps working)::
     │   └── Conflict                             409 (name in use, container running...)
     ├── DockerConnectionError (also requests.ConnectionError)
     │   └── StreamInterrupted                    the connection dropped in mid-stream
-    ├── DockerTimeout (also requests.ReadTimeout)
+    ├── DockerTimeout (also requests.ReadTimeout and requests.ConnectionError)
     ├── StreamParseError (also RuntimeError)     a malformed frame or JSON document
     ├── InvalidVersion                           API version unsupported or too old for a feature
     ├── InvalidArgument (also ValueError)        bad input, found before anything is sent
+    │   ├── InvalidType (also TypeError)         a value of the wrong type (docker-py's TypeError)
     │   └── NullResource                         an empty id or name
     ├── InvalidRepository, InvalidConfigFile, TLSParameterError, DeprecatedMethod
     ├── CredentialsError                         a credential helper is missing or failed
@@ -30,6 +31,7 @@ The tree (names as in docker-py, so ``except docker.errors.X`` keeps working)::
 from __future__ import annotations
 
 from typing import Any, NoReturn
+from urllib.parse import unquote, urlsplit
 
 import requests
 
@@ -67,15 +69,19 @@ class APIError(requests.exceptions.HTTPError, DockerException):
     def __str__(self) -> str:
         message = super().__str__()
         response = self.response
-        if response is not None and self.is_error():
-            kind = "Client" if self.is_client_error() else "Server"
-            message = f"{response.status_code} {kind} Error for {response.url}: {response.reason}"
+        if response is not None and is_error_status(response.status_code):
+            kind = ("Client Error" if self.is_client_error() else
+                    "Server Error" if self.is_server_error() else "Redirect")
+            message = f"{response.status_code} {kind} for {_where(response)}: {response.reason}"
         if self.explanation:
             message = f'{message} ("{self.explanation}")'
         if self.refused_by and response is not None and response.request is not None:
             request = response.request
             message = f"{message}: {self.refused_by} does not serve {request.method} {request.path_url}"
         return message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
 
     @property
     def status_code(self) -> int | None:
@@ -93,6 +99,27 @@ class APIError(requests.exceptions.HTTPError, DockerException):
     def is_server_error(self) -> bool:
         code = self.status_code
         return code is not None and 500 <= code < 600
+
+
+def display_address(url: str) -> str:
+    """The daemon part of a request URL as a person writes it: ``unix:///run/docker.sock``
+    (not ``http+unix://%2Frun%2Fdocker.sock``), ``tcp://host:2376``."""
+    scheme, _, rest = url.partition("://")
+    netloc = rest.split("/", 1)[0]
+    if scheme == "http+unix":
+        return "unix://" + unquote(netloc)
+    if scheme in ("http", "https"):
+        return "tcp://" + netloc
+    return f"{scheme}://{netloc}" if scheme else url
+
+
+def _where(response: requests.Response) -> str:
+    """``GET /v1.41/images/x/json on unix:///run/docker.sock``: the call an error answered."""
+    request = response.request
+    url = (request.url if request is not None else None) or response.url or ""
+    if request is None or request.method is None:
+        return display_address(url) + (urlsplit(url).path or "")
+    return f"{request.method} {request.path_url} on {display_address(url)}"
 
 
 class NotFound(APIError):
@@ -115,8 +142,12 @@ class StreamInterrupted(DockerConnectionError):
     """The connection ended in the middle of a stream: the data is incomplete."""
 
 
-class DockerTimeout(DockerException, requests.exceptions.ReadTimeout):
-    """The daemon did not answer within the timeout."""
+class DockerTimeout(DockerException, requests.exceptions.ReadTimeout,
+                    requests.exceptions.ConnectionError):
+    """The daemon did not answer within the timeout.
+
+    A ``requests.ReadTimeout``, and a ``requests.ConnectionError`` as well: docker-py surfaces a
+    read timeout on a unix socket as the latter, so either ``except`` keeps working."""
 
 
 class StreamParseError(DockerException, RuntimeError):
@@ -133,6 +164,13 @@ class InvalidVersion(DockerException):
 
 class InvalidArgument(DockerException, ValueError):
     """An argument is invalid; raised before anything is sent to the daemon."""
+
+
+class InvalidType(InvalidArgument, TypeError):
+    """An argument of the wrong type (a list where a dict is expected...).
+
+    Also a ``TypeError``, which docker-py raises for most of these, and still a ``ValueError``
+    (an :class:`InvalidArgument`): either ``except`` keeps working."""
 
 
 class NullResource(InvalidArgument):
@@ -213,8 +251,10 @@ class ContextAlreadyExists(DockerException):
 
 
 class ContextNotFound(DockerException):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"context '{name}' not found")
+    """No docker CLI context of that name (``DOCKER_CONTEXT``, config.json's ``currentContext``)."""
+
+    def __init__(self, name: str, looked: str | None = None) -> None:
+        super().__init__(f"context '{name}' not found" + (f" (looked for {looked})" if looked else ""))
         self.name = name
 
 
@@ -228,17 +268,35 @@ def _explanation(response: requests.Response) -> str:
     return (response.text or "").strip()
 
 
+#: Redirects: the daemon's router answers so for a path it cleans (``a//b`` to ``a/b``). They are
+#: never followed (requests would turn a POST into a GET and send a DELETE to another name).
+REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
+
+
+def is_error_status(status: int) -> bool:
+    """Is ``status`` a daemon's error: 400 and above, or a redirect (304 Not Modified is not)."""
+    return status >= 400 or status in REDIRECT_STATUSES
+
+
 def create_api_error_from_response(response: requests.Response,
                                    not_found: type[NotFound] | None = None) -> APIError:
     """Return the exception for a daemon's error response.
 
     Args:
-        response: a response whose status is 400 or above.
+        response: a response whose status is 400 or above, or a redirect: the daemon cleaned
+            the path (an empty segment in a name), so no object has the name asked for. That is
+            a :class:`NotFound` (docker-py follows the redirect and gets the 404 for the cleaned
+            name, or for a POST turned into a GET).
         not_found: the class for a 404 when the caller knows better (image endpoints pass
             ``ImageNotFound``); otherwise chosen from the daemon's message.
     """
-    explanation = _explanation(response)
     status = response.status_code
+    if status in REDIRECT_STATUSES:
+        where = response.headers.get("Location", "")
+        explanation = (f"no such object: the daemon cleans {response.request.path_url} to {where}"
+                       if response.request is not None else f"no such object (redirected to {where})")
+        return (not_found or NotFound)(f"{status} error", response=response, explanation=explanation)
+    explanation = _explanation(response)
     cls: type[APIError] = APIError
     if status == 404:
         lowered = explanation.lower()

@@ -106,17 +106,18 @@ class AttachApiMixin(ApiMixin):
                 ``detachKeys`` (from ``config.json`` unless given). Default: stdout, stderr and
                 stream.
             ws: attach by WebSocket (``GET /containers/{id}/attach/ws``, needs websocket-client)
-                rather than by hijacked HTTP; over unix sockets, TCP and TLS, not ssh.
+                rather than by hijacked HTTP; over unix sockets, TCP, TLS and ssh.
 
         Returns:
             A :class:`~docker_client.streams.HijackedSocket` (socket-like: ``recv``,
             ``sendall``, ``shutdown``...; multiplexed frames unless the container has a TTY),
-            or with ``ws`` a ``websocket.WebSocket`` (the output as it is, in messages). Close it
-            when done.
+            or with ``ws`` a ``websocket.WebSocket`` (the output as it is, in messages: ``recv()``
+            gives bytes at every API version, also where the daemon sends text frames). Close
+            it when done.
 
         Raises:
             NotFound: no such container.
-            DockerException: ``ws`` without websocket-client, or over ssh.
+            DockerException: ``ws`` without websocket-client.
         """
         ident = resource_id(container)
         query = dict(params or _DEFAULT_SOCKET_PARAMS)

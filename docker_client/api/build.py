@@ -33,13 +33,13 @@ from ..utils.convert import convert_filters
 from ._base import ApiMixin
 from .image import Platform, check_reference, platform_string
 
+if TYPE_CHECKING:
+    from ..utils.proxy import ProxyConfig
+
 log = logging.getLogger(__name__)
 
 #: ``path`` values docker-py (and the daemon's ``remote``) take as a remote context.
 _REMOTE_PREFIXES = ("http://", "https://", "git://", "github.com/", "git@")
-#: config.json ``proxies`` keys -> the build arguments they become (both cases, as the CLI).
-_PROXY_ARGS = (("httpProxy", "http_proxy", "HTTP_PROXY"), ("httpsProxy", "https_proxy", "HTTPS_PROXY"),
-               ("ftpProxy", "ftp_proxy", "FTP_PROXY"), ("noProxy", "no_proxy", "NO_PROXY"))
 _STDIN_PEEK = 1024
 
 Context = Union[bytes, IO[bytes], Iterable[bytes]]
@@ -49,7 +49,7 @@ class BuildApiMixin(ApiMixin):
     """``build`` and ``prune_builds``, with docker-py's arguments."""
 
     if TYPE_CHECKING:
-        def _proxy_settings(self) -> Mapping[str, Any]: ...
+        _proxy_configs: ProxyConfig
 
     @overload
     def build(self, path: Optional[str] = ..., tag: Optional[Union[str, Sequence[str]]] = ...,
@@ -157,7 +157,7 @@ class BuildApiMixin(ApiMixin):
             ...     print(event.get("stream", ""), end="")
         """
         if path is None and fileobj is None:
-            raise TypeError("Either path or fileobj needs to be provided.")
+            raise errors.InvalidType("Either path or fileobj needs to be provided.")
         if gzip and encoding is not None:
             raise errors.DockerException("Can not use custom encoding if gzip is enabled")
         tags = [tag] if isinstance(tag, str) else list(tag or [])
@@ -175,7 +175,7 @@ class BuildApiMixin(ApiMixin):
         body: Any = None
         if custom_context:
             if fileobj is None:
-                raise TypeError("You must specify fileobj with custom_context")
+                raise errors.InvalidType("You must specify fileobj with custom_context")
             body = _sendable(fileobj)
         elif fileobj is not None:
             body = self._dockerfile_context(fileobj, gzip)
@@ -189,7 +189,7 @@ class BuildApiMixin(ApiMixin):
                 body, compressed = _stdin_context(gzip)
                 encoding = "gzip" if compressed else encoding
             elif not os.path.isdir(path):
-                raise TypeError("You must specify a directory to build in path")
+                raise errors.InvalidType("You must specify a directory to build in path")
             else:
                 from .. import build_context  # imported here: the tar writer is not cheap
 
@@ -264,7 +264,7 @@ class BuildApiMixin(ApiMixin):
         params: dict[str, Any] = {}
         arguments = dict(buildargs or {})
         if use_config_proxy:
-            for key, value in self._proxy_build_args().items():
+            for key, value in self._proxy_configs.get_environment().items():
                 arguments.setdefault(key, value)
         if arguments:
             params["buildargs"] = json.dumps(arguments)
@@ -296,22 +296,6 @@ class BuildApiMixin(ApiMixin):
             params["isolation"] = isolation
         return params
 
-    def _proxy_build_args(self) -> dict[str, str]:
-        """config.json's proxies for this daemon as build arguments (``http_proxy``...)."""
-        lookup = getattr(self, "_proxy_settings", None)
-        if callable(lookup):
-            proxies = lookup()
-        else:
-            configured = self._general_configs.get("proxies")
-            proxies = configured.get("default", {}) if isinstance(configured, Mapping) else {}
-        arguments: dict[str, str] = {}
-        if isinstance(proxies, Mapping):
-            for key, lower, upper in _PROXY_ARGS:
-                value = proxies.get(key)
-                if value:
-                    arguments[lower] = arguments[upper] = str(value)
-        return arguments
-
     def _registry_config(self) -> Optional[bytes]:
         """X-Registry-Config: every known registry's credentials (a build may pull from any)."""
         return auth.registry_config_header(self._auth_configs, self.credstore_env)
@@ -319,16 +303,10 @@ class BuildApiMixin(ApiMixin):
     @staticmethod
     def _dockerfile_context(fileobj: Context, gzip: bool) -> Iterator[bytes]:
         """A context holding only the Dockerfile ``fileobj`` (docker-py's ``mkbuildcontext``)."""
-        if isinstance(fileobj, (bytes, bytearray)):
-            content = bytes(fileobj)
-        elif hasattr(fileobj, "read"):
-            data = fileobj.read()
-            content = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-        else:
-            content = b"".join(bytes(chunk) for chunk in fileobj)
         from .. import build_context
+        from ..utils.build import dockerfile_content
 
-        archive = [build_context.dockerfile_archive(content)]
+        archive = [build_context.dockerfile_archive(dockerfile_content(fileobj))]
         return build_context.gzip_stream(archive) if gzip else iter(archive)
 
 

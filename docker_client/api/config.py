@@ -10,7 +10,7 @@ from typing import Any, List, Mapping, Optional, Union
 from ..utils.convert import convert_filters
 from ..utils.resources import resource_id
 from ._base import ApiMixin
-from .secret import driver_config, encode_data, non_empty_name, string_map
+from .secret import driver_config, encode_data, object_name, string_map
 from .swarm import version_index
 
 #: A config: its id or name, or a dict with its ``ID``.
@@ -41,7 +41,7 @@ class ConfigApiMixin(ApiMixin):
         self._require("POST /configs/create")
         body: dict[str, Any] = {
             "Data": encode_data(data, "the config's"),
-            "Name": non_empty_name(name, "the config's"),
+            "Name": object_name(name, "the config's"),
             "Labels": string_map(labels, "labels"),
         }
         if templating is not None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Ma
 
 from .. import streams
 from ..constants import DEFAULT_DATA_CHUNK_SIZE
-from ..errors import DeprecatedMethod, DockerTimeout, InvalidArgument, StreamParseError
+from ..errors import DeprecatedMethod, DockerTimeout, InvalidArgument, InvalidType, StreamParseError
 from ..utils.convert import convert_filters, datetime_to_timestamp, parse_bytes
 from ..utils.resources import resource_id
 from ._base import ApiMixin
@@ -75,8 +75,10 @@ class ContainerApiMixin(ApiMixin):
             InvalidArgument: ``since``/``before`` given both as arguments and as filters, or a
                 ``limit`` that is not an integer.
         """
+        if isinstance(limit, str) and limit.strip().lstrip("-").isdigit():
+            limit = int(limit)  # docker-py sends it as it is; the daemon reads the number
         if isinstance(limit, bool) or not isinstance(limit, int):
-            raise InvalidArgument(f"limit must be an integer, not {limit!r}")
+            raise InvalidType(f"limit must be an integer, not {limit!r}")
         merged = dict(filters or {})
         for key, value in (("since", since), ("before", before)):
             # The query parameters of the same names are gone from newer APIs; the filters are
@@ -182,12 +184,13 @@ class ContainerApiMixin(ApiMixin):
 
         Args:
             timeout: seconds to wait after the stop signal before killing; None for the
-                container's ``StopTimeout`` (10 seconds unless set).
+                container's ``StopTimeout`` (10 seconds unless set); -1 to wait as long as it
+                takes (no read timeout then).
             signal: the signal to stop with instead of the container's own (API 1.42+),
                 e.g. ``"SIGINT"``, ``"INT"`` or ``2``.
 
         Raises:
-            InvalidArgument: a negative timeout or an unknown signal.
+            InvalidType: a timeout that is not a number, a signal neither a number nor a name.
             InvalidVersion: ``signal`` on API versions before 1.42.
         """
         self._stop_or_restart("stop", container, timeout, signal)
@@ -201,7 +204,7 @@ class ContainerApiMixin(ApiMixin):
             signal: the signal to stop with instead of the container's own (API 1.42+).
 
         Raises:
-            InvalidArgument: a negative timeout or an unknown signal.
+            InvalidType: a timeout that is not a number, a signal neither a number nor a name.
             InvalidVersion: ``signal`` on API versions before 1.42.
         """
         self._stop_or_restart("restart", container, timeout, signal)
@@ -214,7 +217,10 @@ class ContainerApiMixin(ApiMixin):
             self._require(f"POST /containers/{{id}}/{action} signal")
             params["signal"] = _signal(signal)
         url = self._url(f"/containers/{{0}}/{action}", resource_id(container))
-        self._result(self._post(url, params=params, timeout=self._plus_timeout(10 if wait is None else wait)))
+        # A negative timeout is the daemon's "wait as long as it takes" (-1): no read limit then.
+        limit = self._read_timeout(None) if wait is not None and wait < 0 else self._plus_timeout(
+            10 if wait is None else wait)
+        self._result(self._post(url, params=params, timeout=limit))
 
     def kill(self, container: Container, signal: str | int | None = None) -> None:
         """Send a signal to a container (``POST /containers/{id}/kill``), ``SIGKILL`` by default.
@@ -261,7 +267,7 @@ class ContainerApiMixin(ApiMixin):
         container_id = resource_id(container)
         if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
                                     or timeout <= 0):
-            raise InvalidArgument(f"wait timeout must be a positive number of seconds, not {timeout!r}")
+            raise InvalidType(f"wait timeout must be a positive number of seconds, not {timeout!r}")
         if condition is not None:
             if condition not in _WAIT_CONDITIONS:
                 raise InvalidArgument(
@@ -302,11 +308,12 @@ class ContainerApiMixin(ApiMixin):
         """Give a container a new name (``POST /containers/{id}/rename``).
 
         Raises:
-            InvalidArgument: an empty name.
+            InvalidType: the name is not a string.
+            APIError: an empty or invalid name (the daemon's 400).
             Conflict: another container has that name.
         """
-        if not isinstance(name, str) or not name:
-            raise InvalidArgument(f"a container's new name must be a non-empty string, not {name!r}")
+        if not isinstance(name, str):
+            raise InvalidType(f"a container's new name must be a string, not {name!r}")
         url = self._url("/containers/{0}/rename", resource_id(container))
         self._result(self._post(url, params={"name": name}))
 
@@ -314,9 +321,10 @@ class ContainerApiMixin(ApiMixin):
         """Set the size of a container's TTY, in characters (``POST /containers/{id}/resize``).
 
         Raises:
-            InvalidArgument: a size that is not a positive integer.
+            InvalidType: a size that is not an integer.
+            APIError: a size the daemon refuses.
         """
-        params = {"h": _positive_int(height, "height"), "w": _positive_int(width, "width")}
+        params = {"h": _integer(height, "height"), "w": _integer(width, "width")}
         self._result(self._post(self._url("/containers/{0}/resize", resource_id(container)),
                                 params=params))
 
@@ -360,7 +368,7 @@ class ContainerApiMixin(ApiMixin):
                 data[key] = parse_bytes(size)
         if restart_policy:
             if not isinstance(restart_policy, Mapping):
-                raise InvalidArgument(f"restart_policy must be a dict, not {restart_policy!r}")
+                raise InvalidType(f"restart_policy must be a dict, not {restart_policy!r}")
             data["RestartPolicy"] = dict(restart_policy)
         url = self._url("/containers/{0}/update", resource_id(container))
         return self._result(self._post_json(url, data=data), json=True)  # type: ignore[no-any-return]
@@ -480,7 +488,7 @@ class ContainerApiMixin(ApiMixin):
         if follow is None:
             follow = stream
         params = self._params(stdout=bool(stdout), stderr=bool(stderr), timestamps=bool(timestamps),
-                              follow=bool(follow), tail=_tail(tail), since=_log_time(since, "since"))
+                              follow=bool(follow), tail=tail_param(tail), since=_log_time(since, "since"))
         if until is not None:
             self._require("GET /containers/{id}/logs until")
             params["until"] = _log_time(until, "until")
@@ -692,23 +700,23 @@ class ContainerApiMixin(ApiMixin):
 def _signal(value: Any) -> str:
     """A signal as the daemon takes it: a number, or a name with ``SIG`` in upper case.
 
+    A name the daemon does not know, or a number out of range, is sent as it is: the daemon
+    answers it (``APIError``, 400), as with docker-py.
+
     Raises:
-        InvalidArgument: not a Linux signal number (1-64) or name.
+        InvalidType: neither a number nor a string.
     """
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise InvalidArgument(f"a signal is a number or a name such as 'SIGTERM', not {value!r}")
+        raise InvalidType(f"a signal is a number or a name such as 'SIGTERM', not {value!r}")
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
     if isinstance(value, int):
-        if not 1 <= value <= _HIGHEST_SIGNAL:
-            raise InvalidArgument(f"invalid signal number {value}: Linux signals are 1-{_HIGHEST_SIGNAL}")
         return str(int(value))
     name = value.strip().upper()
     if name.startswith("SIG"):
         name = name[3:]
     if name not in _LINUX_SIGNALS and not _is_realtime_signal(name):
-        raise InvalidArgument(f"unknown signal {value!r}: expected a Linux signal name such as "
-                              "'SIGTERM', 'KILL' or 'usr1', or a number")
+        return str(value)
     return f"SIG{name}"
 
 
@@ -728,27 +736,37 @@ def _stop_timeout(timeout: Any) -> int | None:
     if timeout is None:
         return None
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or math.isnan(timeout):
-        raise InvalidArgument(f"timeout must be a number of seconds, not {timeout!r}")
+        raise InvalidType(f"timeout must be a number of seconds, not {timeout!r}")
     if timeout < 0:
-        raise InvalidArgument(f"timeout must not be negative, got {timeout!r}")
+        return -1  # the daemon waits for the container to stop, however long
     return math.ceil(timeout)
+
+
+def _integer(value: Any, what: str) -> int:
+    """An integer, or a string of one (docker-py sends either; the daemon reads the number)."""
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidType(f"{what} must be an integer, not {value!r}")
+    return value
 
 
 def _positive_int(value: Any, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise InvalidArgument(f"{what} must be a positive integer, not {value!r}")
+        raise InvalidType(f"{what} must be a positive integer, not {value!r}")
     return value
 
 
-def _tail(tail: Any) -> str | int:
-    """``tail`` as the daemon takes it: ``"all"`` or a count of lines."""
+def tail_param(tail: Any) -> str | int:
+    """``tail`` as the daemon takes it: ``"all"`` or a count of lines (a negative count is
+    ``"all"``, as docker-py and the daemon read it)."""
     if tail == "all":
         return "all"
     if isinstance(tail, str) and tail.strip().isdigit():
         return int(tail)
-    if isinstance(tail, bool) or not isinstance(tail, int) or tail < 0:
-        raise InvalidArgument(f"tail must be 'all' or a number of lines (0 or more), not {tail!r}")
-    return tail
+    if isinstance(tail, bool) or not isinstance(tail, int):
+        raise InvalidType(f"tail must be 'all' or a number of lines, not {tail!r}")
+    return tail if tail >= 0 else "all"
 
 
 def _log_time(value: Any, what: str) -> int | float | None:
@@ -758,7 +776,7 @@ def _log_time(value: Any, what: str) -> int | float | None:
     if isinstance(value, datetime):
         return datetime_to_timestamp(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-        raise InvalidArgument(
+        raise InvalidType(
             f"{what} value should be datetime or positive int/float, not {type(value).__name__} {value!r}")
     return value
 
@@ -766,7 +784,7 @@ def _log_time(value: Any, what: str) -> int | float | None:
 def _port_spec(private_port: Any) -> str:
     """``80``, ``"80"`` or ``"80/udp"`` checked, as a string."""
     if isinstance(private_port, bool):
-        raise InvalidArgument(f"invalid port {private_port!r}")
+        raise InvalidType(f"invalid port {private_port!r}")
     spec = str(private_port).strip().lower()
     match = re.match(_PORT, spec)
     if match is None or not 1 <= int(match.group(1)) <= 65535:
@@ -776,8 +794,9 @@ def _port_spec(private_port: Any) -> str:
 
 
 def _archive_path(path: Any) -> str:
-    if not isinstance(path, str) or not path:
-        raise InvalidArgument(f"a path in the container must be a non-empty string, not {path!r}")
+    """A path in the container; an empty one is the daemon's to refuse (400), as with docker-py."""
+    if not isinstance(path, str):
+        raise InvalidType(f"a path in the container must be a string, not {path!r}")
     return path
 
 
@@ -788,7 +807,7 @@ def _request_body(data: Any) -> Any:
     if isinstance(data, (bytes, bytearray, memoryview)):
         return data
     if isinstance(data, (str, io.TextIOBase)):
-        raise InvalidArgument("an archive is bytes, not text: encode it, or open the file in 'rb' mode")
+        raise InvalidType("an archive is bytes, not text: encode it, or open the file in 'rb' mode")
     if hasattr(data, "read"):
         return data
     if isinstance(data, Iterable):
@@ -799,7 +818,7 @@ def _request_body(data: Any) -> Any:
 def _checked_chunks(chunks: Iterable[Any]) -> Iterator[bytes]:
     for chunk in chunks:
         if not isinstance(chunk, (bytes, bytearray, memoryview)):
-            raise InvalidArgument(f"an archive's chunks must be bytes, not {type(chunk).__name__}")
+            raise InvalidType(f"an archive's chunks must be bytes, not {type(chunk).__name__}")
         if chunk:
             yield bytes(chunk) if not isinstance(chunk, bytes) else chunk
 

@@ -14,32 +14,14 @@ if TYPE_CHECKING:
     from ..env import DaemonAddress
     from ..types.containers import ContainerConfig, HostConfig
     from ..types.networks import EndpointConfig, NetworkingConfig
-
-#: config.json ``proxies`` keys -> the environment variables they become (both cases, as the
-#: docker CLI and docker-py set them).
-_PROXY_VARIABLES = (
-    ("httpProxy", "http_proxy", "HTTP_PROXY"),
-    ("httpsProxy", "https_proxy", "HTTPS_PROXY"),
-    ("ftpProxy", "ftp_proxy", "FTP_PROXY"),
-    ("noProxy", "no_proxy", "NO_PROXY"),
-)
-
-
-def proxy_environment(proxies: Mapping[str, Any]) -> List[str]:
-    """``["http_proxy=...", "HTTP_PROXY=...", ...]`` for one entry of config.json's ``proxies``."""
-    environment: dict[str, Any] = {}
-    for key, lower, upper in _PROXY_VARIABLES:
-        value = proxies.get(key)
-        if value:
-            environment[lower] = environment[upper] = value
-    return format_environment(environment)
-
+    from ..utils.proxy import ProxyConfig
 
 class ContainerConfigMixin(ApiMixin):
     """``create_container`` and the builders of its arguments."""
 
     if TYPE_CHECKING:
         _address: DaemonAddress
+        _proxy_configs: ProxyConfig
 
     def _proxy_settings(self) -> Mapping[str, Any]:
         """The config.json ``proxies`` entry for this daemon, else its ``default`` entry.
@@ -180,7 +162,7 @@ class ContainerConfigMixin(ApiMixin):
         if isinstance(environment, Mapping):
             environment = format_environment(environment)
         if use_config_proxy:
-            environment = (proxy_environment(self._proxy_settings()) + list(environment or [])) or None
+            environment = self._proxy_configs.inject_proxy_environment(environment) or None
         config = self.create_container_config(
             image, command, hostname, user, detach, stdin_open, tty, ports, environment, volumes,
             network_disabled, entrypoint, working_dir, domainname, host_config, mac_address, labels,

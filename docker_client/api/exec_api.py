@@ -18,6 +18,8 @@ from ._base import ApiMixin
 if TYPE_CHECKING:
     import requests
 
+    from ..utils.proxy import ProxyConfig
+
 #: An exec instance: its id, or the dict ``exec_create`` returns.
 ExecId = Union[str, Mapping[str, Any]]
 #: A container: its id or name, or a dict with its ``Id``.
@@ -31,12 +33,16 @@ _LONGEST_POLL_SECONDS = 0.2
 
 
 class ExecApiMixin(ApiMixin):
+    if TYPE_CHECKING:
+        _proxy_configs: ProxyConfig
+
     def exec_create(self, container: Container, cmd: str | Sequence[str], stdout: bool = True,
                     stderr: bool = True, stdin: bool = False, tty: bool = False,
                     privileged: bool = False, user: str = "",
                     environment: Mapping[str, Any] | Sequence[str] | None = None,
                     workdir: str | None = None, detach_keys: str | None = None, *,
-                    console_size: tuple[int, int] | None = None) -> dict[str, Any]:
+                    console_size: tuple[int, int] | None = None,
+                    use_config_proxy: bool = True) -> dict[str, Any]:
         """Set up a command to run in a running container (``POST /containers/{id}/exec``).
 
         Args:
@@ -53,6 +59,9 @@ class ExecApiMixin(ApiMixin):
             detach_keys: the key sequence that detaches, e.g. ``"ctrl-p,ctrl-q"``; the
                 ``detachKeys`` of ``config.json`` by default.
             console_size: the TTY's ``(height, width)`` from the start (API 1.42+).
+            use_config_proxy: put the proxies of the docker CLI's config.json
+                (``client._proxy_configs``) into the environment, before ``environment`` (whose
+                settings win), as ``create_container`` does; from API 1.25.
 
         Returns:
             ``{"Id": ...}``: pass it (or its ``Id``) to the other exec methods.
@@ -74,6 +83,8 @@ class ExecApiMixin(ApiMixin):
             env = format_environment(environment)
         elif environment is not None:
             env = list(environment)
+        if use_config_proxy and self._supports("POST /containers/{id}/exec Env"):
+            env = self._proxy_configs.inject_proxy_environment(env)
         data: dict[str, Any] = {
             "User": user,
             "Privileged": privileged,

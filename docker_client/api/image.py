@@ -17,6 +17,7 @@ from typing import (
     List,
     Literal,
     Mapping,
+    NoReturn,
     Optional,
     Sequence,
     Tuple,
@@ -111,7 +112,7 @@ def _platform_object(platform: Platform) -> dict[str, Any]:
     if isinstance(platform, Mapping):
         return dict(platform)
     if not isinstance(platform, str) or not platform:
-        raise errors.InvalidArgument(f"invalid platform {platform!r}: expected 'os/arch[/variant]' or a dict")
+        raise errors.InvalidType(f"invalid platform {platform!r}: expected 'os/arch[/variant]' or a dict")
     parts = platform.split("/")
     if len(parts) > 3 or not all(parts):
         raise errors.InvalidArgument(f"invalid platform {platform!r}: expected 'os/arch[/variant]'")
@@ -706,6 +707,20 @@ class ImageApiMixin(ApiMixin):
         """:meth:`import_image` of a tarball the daemon downloads from ``url``."""
         return self.import_image(src=url, repository=repository, tag=tag, changes=changes)
 
+    def insert(self, image: str, url: str, path: str) -> NoReturn:
+        """docker-py's first client: add the file at ``url`` to ``image`` at ``path``
+        (``POST /images/{name}/insert``). That endpoint left the Engine API in 1.12.
+
+        Raises:
+            DeprecatedMethod: always, before anything is sent. Build instead: a Dockerfile
+                with ``FROM image`` and ``ADD url path``.
+        """
+        raise errors.DeprecatedMethod(
+            f"insert({image!r}, {url!r}, {path!r}): POST /images/{{name}}/insert was removed from "
+            "the Docker Engine API in version 1.12; build an image instead, from a Dockerfile "
+            f"with 'FROM {image}' and 'ADD {url} {path}' (client.build(fileobj=...))"
+        )
+
     def import_image_from_image(self, image: str, repository: Optional[str] = None,
                                 tag: Optional[str] = None,
                                 changes: Optional[Union[str, Sequence[str]]] = None) -> str:
@@ -736,7 +751,7 @@ class ImageApiMixin(ApiMixin):
         if isinstance(data, (bytes, bytearray)) or hasattr(data, "read"):
             return data
         if isinstance(data, str):
-            raise errors.InvalidArgument("image data must be bytes, a binary file or chunks, not str")
+            raise errors.InvalidType("image data must be bytes, a binary file or chunks, not str")
         return (bytes(chunk) for chunk in data)
 
     def _raw_stream(self, response: requests.Response, chunk_size: Optional[int]) -> streams.Stream[bytes]:

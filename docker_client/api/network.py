@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, Optional, Union
 
-from ..errors import InvalidArgument
+from ..errors import InvalidType
 from ..utils.convert import convert_filters
 from ..utils.resources import resource_id
 from ._base import ApiMixin
@@ -24,14 +24,14 @@ _CREATE = "POST /networks/create"
 
 def _optional_bool(value: Any, what: str) -> Optional[bool]:
     if value is not None and not isinstance(value, bool):
-        raise InvalidArgument(f"{what} must be True, False or None, not {value!r}")
+        raise InvalidType(f"{what} must be True, False or None, not {value!r}")
     return value  # type: ignore[no-any-return]
 
 
 def _string_map(value: Any, what: str) -> dict[str, str]:
     if not isinstance(value, Mapping) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise InvalidArgument(f"{what} must be a dictionary of strings to strings, not {value!r}")
+        raise InvalidType(f"{what} must be a dictionary of strings to strings, not {value!r}")
     return dict(value)
 
 
@@ -39,14 +39,16 @@ def _names(value: Any, what: str) -> List[str]:
     if isinstance(value, str):
         return [value]
     if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
-        raise InvalidArgument(f"{what} must be a list of strings, not {value!r}")
+        raise InvalidType(f"{what} must be a list of strings, not {value!r}")
     return list(value)
 
 
 def _scope(value: Any, what: str) -> str:
-    if value not in _SCOPES:
-        raise InvalidArgument(f"{what} must be one of 'local', 'global', 'swarm', not {value!r}")
-    return str(value)
+    """A network's scope (``local``, ``global``, ``swarm``); another string is the daemon's to
+    refuse (400)."""
+    if not isinstance(value, str):
+        raise InvalidType(f"{what} must be one of 'local', 'global', 'swarm', not {value!r}")
+    return value
 
 
 class NetworkApiMixin(ApiMixin):
@@ -114,14 +116,14 @@ class NetworkApiMixin(ApiMixin):
             >>> client.create_network("network1", driver="bridge", ipam=ipam)
             {'Id': '2b9f...', 'Warning': ''}
         """
-        if not isinstance(name, str) or not name:
-            raise InvalidArgument(f"a network's name must be a non-empty string, not {name!r}")
+        if not isinstance(name, str):  # an empty name is the daemon's to refuse (400)
+            raise InvalidType(f"a network's name must be a string, not {name!r}")
         if driver is not None and not isinstance(driver, str):
-            raise InvalidArgument(f"driver must be a string, not {driver!r}")
+            raise InvalidType(f"driver must be a string, not {driver!r}")
         if options is not None and not isinstance(options, Mapping):
-            raise InvalidArgument("options must be a dictionary")
+            raise InvalidType("options must be a dictionary")
         if ipam is not None and not isinstance(ipam, Mapping):
-            raise InvalidArgument(f"ipam must be an IPAMConfig, not {ipam!r}")
+            raise InvalidType(f"ipam must be an IPAMConfig, not {ipam!r}")
         data: dict[str, Any] = {
             "Name": name,
             "Driver": driver,
@@ -152,7 +154,7 @@ class NetworkApiMixin(ApiMixin):
         if config_from is not None:
             self._require(f"{_CREATE} ConfigFrom")
             if not isinstance(config_from, str) or not config_from:
-                raise InvalidArgument(f"config_from must be a network's name, not {config_from!r}")
+                raise InvalidType(f"config_from must be a network's name, not {config_from!r}")
             data["ConfigFrom"] = {"Network": config_from}
         response = self._post_json(self._url("/networks/create"), data=data)
         return self._result(response, json=True)  # type: ignore[no-any-return]

@@ -9,7 +9,7 @@ import zlib
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Optional, Union
 
 from .. import auth, streams
-from ..errors import DockerException, InvalidArgument, NullResource
+from ..errors import DockerException, InvalidArgument, InvalidType, NullResource
 from ..utils.convert import convert_filters
 from ._base import ApiMixin
 
@@ -37,7 +37,7 @@ def _plugin_name(plugin: Any) -> str:
     if plugin is None or plugin == "":
         raise NullResource("the plugin name was not provided")
     if not isinstance(plugin, str):
-        raise InvalidArgument(f"a plugin is its name (a string), not {plugin!r}")
+        raise InvalidType(f"a plugin is its name (a string), not {plugin!r}")
     return plugin
 
 
@@ -52,12 +52,12 @@ def _privileges_body(privileges: Optional[Privileges]) -> list[dict[str, Any]]:
     if privileges is None:
         return []
     if isinstance(privileges, (str, bytes, Mapping)):
-        raise InvalidArgument(
+        raise InvalidType(
             f"privileges are a list of dicts as plugin_privileges() returns them, not {privileges!r}")
     body = []
     for privilege in privileges:
         if not isinstance(privilege, Mapping):
-            raise InvalidArgument(f"a privilege is a dict with Name, Description and Value, "
+            raise InvalidType(f"a privilege is a dict with Name, Description and Value, "
                                   f"not {privilege!r}")
         body.append(dict(privilege))
     return body
@@ -68,12 +68,12 @@ def _settings(options: Union[Mapping[str, Any], Iterable[str]]) -> list[str]:
     if isinstance(options, Mapping):
         return [f"{key}={value}" for key, value in options.items()]
     if isinstance(options, (str, bytes)):
-        raise InvalidArgument(f"plugin options are a dict or a list of 'KEY=value' strings, "
+        raise InvalidType(f"plugin options are a dict or a list of 'KEY=value' strings, "
                               f"not {options!r}")
     settings = list(options)
     for setting in settings:
         if not isinstance(setting, str):
-            raise InvalidArgument(f"a plugin option is a 'KEY=value' string, not {setting!r}")
+            raise InvalidType(f"a plugin option is a 'KEY=value' string, not {setting!r}")
     return settings
 
 
@@ -212,7 +212,7 @@ class PluginApiMixin(ApiMixin):
         """
         self._require("POST /plugins/{name}/enable")
         if isinstance(timeout, bool) or not isinstance(timeout, int):
-            raise InvalidArgument(f"the enable timeout is a whole number of seconds, not {timeout!r}")
+            raise InvalidType(f"the enable timeout is a whole number of seconds, not {timeout!r}")
         url = self._url("/plugins/{0}/enable", _plugin_name(name))
         self._result(self._post(url, params=self._params(timeout=timeout)))
         return True

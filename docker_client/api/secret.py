@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 from typing import Any, List, Mapping, Optional, Union
 
-from ..errors import InvalidArgument
+from ..errors import InvalidType
 from ..utils.convert import convert_filters
 from ..utils.resources import resource_id
 from ._base import ApiMixin
@@ -26,7 +26,7 @@ def encode_data(data: Union[bytes, str], what: str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
     if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise InvalidArgument(f"{what} data must be bytes or a string, not {type(data).__name__}")
+        raise InvalidType(f"{what} data must be bytes or a string, not {type(data).__name__}")
     return base64.b64encode(bytes(data)).decode("ascii")
 
 
@@ -40,7 +40,7 @@ def string_map(value: Any, what: str) -> Optional[dict[str, str]]:
         return None
     if not isinstance(value, Mapping) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise InvalidArgument(f"{what} must be a dict of strings to strings, not {value!r}")
+        raise InvalidType(f"{what} must be a dict of strings to strings, not {value!r}")
     return dict(value)
 
 
@@ -51,10 +51,10 @@ def driver_config(value: Any, what: str) -> dict[str, Any]:
         InvalidArgument: no driver name.
     """
     if not isinstance(value, Mapping):
-        raise InvalidArgument(f"{what} must be a DriverConfig (or {{'name': driver}}), not {value!r}")
+        raise InvalidType(f"{what} must be a DriverConfig (or {{'name': driver}}), not {value!r}")
     name = value.get("Name", value.get("name"))
     if not isinstance(name, str) or not name:
-        raise InvalidArgument(f"{what} needs the driver's name, not {value!r}")
+        raise InvalidType(f"{what} needs the driver's name, not {value!r}")
     result: dict[str, Any] = {"Name": name}
     options = value.get("Options", value.get("options"))
     if options:
@@ -62,9 +62,10 @@ def driver_config(value: Any, what: str) -> dict[str, Any]:
     return result
 
 
-def non_empty_name(name: Any, what: str) -> str:
-    if not isinstance(name, str) or not name:
-        raise InvalidArgument(f"{what} name must be a non-empty string, not {name!r}")
+def object_name(name: Any, what: str) -> str:
+    """A secret's or config's name: a string; an empty one is the daemon's to refuse (400)."""
+    if not isinstance(name, str):
+        raise InvalidType(f"{what} name must be a string, not {name!r}")
     return name
 
 
@@ -95,7 +96,7 @@ class SecretApiMixin(ApiMixin):
         self._require("POST /secrets/create")
         body: dict[str, Any] = {
             "Data": encode_data(data, "the secret's"),
-            "Name": non_empty_name(name, "the secret's"),
+            "Name": object_name(name, "the secret's"),
             "Labels": string_map(labels, "labels"),
         }
         if driver is not None:

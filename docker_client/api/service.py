@@ -10,10 +10,11 @@ from datetime import datetime
 from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
 from .. import streams
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, InvalidType
 from ..utils.convert import convert_filters, to_timestamp
 from ..utils.resources import resource_id
 from ._base import ApiMixin
+from .container import tail_param
 from .swarm import version_index
 
 #: A service or a task: its id or name, or a dict with its ``ID``.
@@ -123,7 +124,7 @@ def _merge_task_template(current: Mapping[str, Any], override: Optional[Mapping[
 
 def _optional_mapping(value: Any, what: str) -> Optional[Mapping[str, Any]]:
     if value is not None and not isinstance(value, Mapping):
-        raise InvalidArgument(f"{what} must be a dict, not {value!r} ({type(value).__name__})")
+        raise InvalidType(f"{what} must be a dict, not {value!r} ({type(value).__name__})")
     return value  # type: ignore[no-any-return]
 
 
@@ -132,7 +133,7 @@ def _labels(value: Any) -> Optional[dict[str, str]]:
         return None
     if not isinstance(value, Mapping) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise InvalidArgument(f"labels must be a dict of strings to strings, not {value!r}")
+        raise InvalidType(f"labels must be a dict of strings to strings, not {value!r}")
     return dict(value)
 
 
@@ -146,12 +147,6 @@ def _mode(value: Any) -> Optional[Mapping[str, Any]]:
     return _optional_mapping(value, "mode")
 
 
-def _tail(tail: Any) -> Union[str, int]:
-    if tail == "all":
-        return "all"
-    if isinstance(tail, bool) or not isinstance(tail, int) or tail < 0:
-        raise InvalidArgument(f"tail must be 'all' or a non-negative integer, not {tail!r}")
-    return tail
 
 
 def _frame_payloads(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -217,12 +212,12 @@ class ServiceApiMixin(ApiMixin):
         container_spec = template.get("ContainerSpec")
         if "PluginSpec" not in template and not (isinstance(container_spec, Mapping)
                                                  and container_spec.get("Image")):
-            raise InvalidArgument("Missing mandatory Image key in ContainerSpec")
+            raise InvalidType("Missing mandatory Image key in ContainerSpec")
         if endpoint_spec is None:
             endpoint_spec = endpoint_config
         service_mode = _mode(mode)
         if name is not None and not isinstance(name, str):
-            raise InvalidArgument(f"name must be a string, not {name!r}")
+            raise InvalidType(f"name must be a string, not {name!r}")
         self._check_spec(template, _optional_mapping(update_config, "update_config"),
                          _optional_mapping(rollback_config, "rollback_config"),
                          _optional_mapping(endpoint_spec, "endpoint_spec"), service_mode)
@@ -341,7 +336,7 @@ class ServiceApiMixin(ApiMixin):
         service_mode = _mode(mode)
         new_labels = _labels(labels)
         if name is not None and not isinstance(name, str):
-            raise InvalidArgument(f"name must be a string, not {name!r}")
+            raise InvalidType(f"name must be a string, not {name!r}")
         self._check_spec(_optional_mapping(task_template, "task_template"),
                          _optional_mapping(update_config, "update_config"),
                          _optional_mapping(rollback_config, "rollback_config"),
@@ -421,7 +416,7 @@ class ServiceApiMixin(ApiMixin):
             raise InvalidArgument("logs need stdout=True, stderr=True or both")
         params = self._params(details=bool(details), follow=bool(follow), stdout=bool(stdout),
                               stderr=bool(stderr), since=to_timestamp(since, "since"),
-                              timestamps=bool(timestamps), tail=_tail(tail))
+                              timestamps=bool(timestamps), tail=tail_param(tail))
         kwargs: dict[str, Any] = {}
         if follow:
             kwargs["timeout"] = (self.timeout, None)  # wait for new lines as long as it takes

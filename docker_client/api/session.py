@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 import requests
 
 from .. import streams, transport
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, InvalidType
 from ._base import ApiMixin
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ _METHOD_HEADER = "X-Docker-Expose-Session-Grpc-Method"
 
 def _header_value(value: Any, what: str) -> str:
     if not isinstance(value, str):
-        raise InvalidArgument(f"the session's {what} must be a string, not {value!r}")
+        raise InvalidType(f"the session's {what} must be a string, not {value!r}")
     if any(c in value for c in "\r\n\0"):
         raise InvalidArgument(f"the session's {what} must be one line: {value!r}")
     return value

@@ -5,11 +5,10 @@ the daemon to be a manager of one.
 """
 from __future__ import annotations
 
-import ipaddress
 from typing import TYPE_CHECKING, Any, List, Mapping, Optional, Union
 
 from ..constants import DEFAULT_SWARM_ADDR_POOL, DEFAULT_SWARM_SUBNET_SIZE
-from ..errors import APIError, InvalidArgument
+from ..errors import APIError, InvalidArgument, InvalidType
 from ..utils.convert import convert_filters
 from ..utils.resources import resource_id
 from ._base import ApiMixin
@@ -24,8 +23,8 @@ _NOT_IN_SWARM = (406, 503)  # "This node is not part of a swarm", by daemon vers
 
 
 def _address(value: Any, what: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise InvalidArgument(f"{what} must be an address (ip:port or interface:port), not {value!r}")
+    if not isinstance(value, str):
+        raise InvalidType(f"{what} must be an address (ip:port or interface:port), not {value!r}")
     return value
 
 
@@ -37,7 +36,7 @@ def _spec(value: Any, what: str) -> Optional[dict[str, Any]]:
     if value is None:
         return None
     if not isinstance(value, Mapping):
-        raise InvalidArgument(f"{what} must be a dictionary, not {value!r}")
+        raise InvalidType(f"{what} must be a dictionary, not {value!r}")
     return dict(value)
 
 
@@ -45,23 +44,21 @@ def version_index(version: Any) -> int:
     """An object's ``Version.Index``, which updates send to refuse concurrent writes.
 
     Raises:
-        InvalidArgument: not a non-negative int.
+        InvalidType: neither an int nor a string of one (docker-py sends either; the daemon
+            refuses a stale or negative one).
     """
-    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        raise InvalidArgument(f"version must be the object's Version.Index (an int), not {version!r}")
+    if isinstance(version, str) and version.strip().lstrip("-").isdigit():
+        return int(version)
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise InvalidType(f"version must be the object's Version.Index (an int), not {version!r}")
     return version
 
 
 def _address_pool(value: Any) -> List[str]:
-    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not value:
-        raise InvalidArgument(f"default_addr_pool must be a list of CIDR blocks, not {value!r}")
-    for block in value:
-        try:
-            ipaddress.ip_network(block)
-        except (TypeError, ValueError):
-            raise InvalidArgument(
-                f"default_addr_pool entries must be CIDR blocks such as '10.0.0.0/8', not {block!r}"
-            ) from None
+    """CIDR blocks (strings); which are valid is the daemon's to judge (400), as with docker-py."""
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(
+            isinstance(block, str) for block in value):
+        raise InvalidType(f"default_addr_pool must be a list of CIDR blocks, not {value!r}")
     return list(value)
 
 
@@ -120,9 +117,8 @@ class SwarmApiMixin(ApiMixin):
                 subnet_size = DEFAULT_SWARM_SUBNET_SIZE
         if subnet_size is not None:
             self._require("POST /swarm/init SubnetSize")
-            if isinstance(subnet_size, bool) or not isinstance(subnet_size, int) or not 0 < subnet_size <= 32:
-                raise InvalidArgument(
-                    f"subnet_size must be a prefix length from 1 to 32, not {subnet_size!r}")
+            if isinstance(subnet_size, bool) or not isinstance(subnet_size, int):
+                raise InvalidType(f"subnet_size must be a prefix length (an int), not {subnet_size!r}")
             if default_addr_pool is None:
                 default_addr_pool = list(DEFAULT_SWARM_ADDR_POOL)
         data: dict[str, Any] = {
@@ -138,10 +134,9 @@ class SwarmApiMixin(ApiMixin):
             data["DataPathAddr"] = _address(data_path_addr, "data_path_addr")
         if data_path_port is not None:
             self._require("POST /swarm/init DataPathPort")
-            if isinstance(data_path_port, bool) or not isinstance(data_path_port, int) or not (
-                    data_path_port == 0 or 1024 <= data_path_port <= 49151):
-                raise InvalidArgument(
-                    f"data_path_port must be 0 or from 1024 to 49151, not {data_path_port!r}")
+            # The daemon refuses a port outside 1024-49151 (400), as with docker-py.
+            if isinstance(data_path_port, bool) or not isinstance(data_path_port, int):
+                raise InvalidType(f"data_path_port must be a port number, not {data_path_port!r}")
             data["DataPathPort"] = data_path_port
         return self._result(self._post_json(self._url("/swarm/init"), data=data), json=True)  # type: ignore[no-any-return]
 
@@ -160,15 +155,16 @@ class SwarmApiMixin(ApiMixin):
             True.
 
         Raises:
-            InvalidArgument: no remote address, a token that is not a string.
+            InvalidType: remote addresses that are not a list, a token that is not a string.
             APIError: already in a swarm, a bad token, no manager reachable.
         """
         if isinstance(remote_addrs, str):
             remote_addrs = [remote_addrs]
-        if not isinstance(remote_addrs, (list, tuple)) or not remote_addrs:
-            raise InvalidArgument(f"remote_addrs must be a list of manager addresses, not {remote_addrs!r}")
-        if not isinstance(join_token, str) or not join_token:
-            raise InvalidArgument(f"join_token must be the swarm's join token, not {join_token!r}")
+        # No address or an empty token: the daemon's to refuse (400), as with docker-py.
+        if not isinstance(remote_addrs, (list, tuple)):
+            raise InvalidType(f"remote_addrs must be a list of manager addresses, not {remote_addrs!r}")
+        if not isinstance(join_token, str):
+            raise InvalidType(f"join_token must be the swarm's join token, not {join_token!r}")
         data: dict[str, Any] = {
             "RemoteAddrs": [_address(addr, "remote_addrs entries") for addr in remote_addrs],
             "ListenAddr": _address(listen_addr, "listen_addr"),
@@ -273,8 +269,8 @@ class SwarmApiMixin(ApiMixin):
             if "UnlockKey" not in key:
                 raise InvalidArgument("Invalid unlock key format: expected a dict with UnlockKey")
             key = key["UnlockKey"]
-        if not isinstance(key, str) or not key:
-            raise InvalidArgument(f"the unlock key must be a non-empty string, not {key!r}")
+        if not isinstance(key, str):  # an empty or wrong key is the daemon's to refuse (400)
+            raise InvalidType(f"the unlock key must be a string, not {key!r}")
         self._result(self._post_json(self._url("/swarm/unlock"), data={"UnlockKey": key}))
         return True
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping, Optional, Union
 
-from ..errors import InvalidArgument
+from ..errors import InvalidType
 from ..utils.convert import convert_filters
 from ..utils.resources import resource_id
 from ._base import ApiMixin
+from .swarm import version_index
 
 #: A volume: its name, or a dict with its ``Name``.
 Volume = Union[str, Mapping[str, Any]]
@@ -25,14 +26,10 @@ def _volume_name(volume: Any) -> str:
 def _string_map(value: Any, what: str) -> dict[str, str]:
     if not isinstance(value, Mapping) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise InvalidArgument(f"{what} must be a dictionary of strings to strings, not {value!r}")
+        raise InvalidType(f"{what} must be a dictionary of strings to strings, not {value!r}")
     return dict(value)
 
 
-def _version_index(version: Any) -> int:
-    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        raise InvalidArgument(f"version must be the object's Version.Index (an int), not {version!r}")
-    return version
 
 
 class VolumeApiMixin(ApiMixin):
@@ -77,11 +74,11 @@ class VolumeApiMixin(ApiMixin):
             {'Name': 'data', 'Driver': 'local', 'Labels': {'team': 'a'}, ...}
         """
         if name is not None and not isinstance(name, str):
-            raise InvalidArgument(f"a volume's name must be a string, not {name!r}")
+            raise InvalidType(f"a volume's name must be a string, not {name!r}")
         if driver is not None and not isinstance(driver, str):
-            raise InvalidArgument(f"driver must be a string, not {driver!r}")
+            raise InvalidType(f"driver must be a string, not {driver!r}")
         if driver_opts is not None and not isinstance(driver_opts, Mapping):
-            raise InvalidArgument("driver_opts must be a dictionary")
+            raise InvalidType("driver_opts must be a dictionary")
         data: dict[str, Any] = {
             "Name": name,
             "Driver": driver,
@@ -89,12 +86,12 @@ class VolumeApiMixin(ApiMixin):
         }
         if labels is not None:
             if not isinstance(labels, Mapping):
-                raise InvalidArgument("labels must be a dictionary")
+                raise InvalidType("labels must be a dictionary")
             data["Labels"] = _string_map(labels, "labels")
         if cluster_volume_spec is not None:
             self._require("POST /volumes/create ClusterVolumeSpec")
             if not isinstance(cluster_volume_spec, Mapping):
-                raise InvalidArgument(f"cluster_volume_spec must be a dict, not {cluster_volume_spec!r}")
+                raise InvalidType(f"cluster_volume_spec must be a dict, not {cluster_volume_spec!r}")
             data["ClusterVolumeSpec"] = cluster_volume_spec
         return self._result(self._post_json(self._url("/volumes/create"), data=data), json=True)  # type: ignore[no-any-return]
 
@@ -168,9 +165,9 @@ class VolumeApiMixin(ApiMixin):
         """
         self._require("PUT /volumes/{name}")
         volume = _volume_name(name)
-        index = _version_index(version)
+        index = version_index(version)
         if not isinstance(spec, Mapping):
-            raise InvalidArgument(f"spec must be a ClusterVolumeSpec dict, not {spec!r}")
+            raise InvalidType(f"spec must be a ClusterVolumeSpec dict, not {spec!r}")
         url = self._url("/volumes/{0}", volume)
         response = self._put(url, params=self._params(version=index), data=json.dumps({"Spec": dict(spec)}),
                              headers={"Content-Type": "application/json"})

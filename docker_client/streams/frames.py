@@ -50,6 +50,17 @@ def _parse_header(data: Any, pos: int, data_offset: int) -> tuple[int, int]:
     return stream, length
 
 
+def parse_header(header: bytes) -> tuple[int, int]:
+    """The ``(stream_type, payload_length)`` of one 8-byte frame header.
+
+    Raises:
+        StreamParseError: not a frame header (an unknown stream type or nonzero padding).
+    """
+    if len(header) != STREAM_HEADER_SIZE_BYTES:
+        raise StreamParseError(f"a frame header is {STREAM_HEADER_SIZE_BYTES} bytes, not {len(header)}")
+    return _parse_header(header, 0, 0)
+
+
 def _system_error(payload: bytes) -> StreamParseError:
     message = payload.decode("utf-8", "replace").strip()
     return StreamParseError(f"the Docker daemon reported an error in the stream: {message}")

@@ -21,6 +21,7 @@ from .streaming import (
     interrupt,
     iter_body,
     take_over,
+    wait_readable,
 )
 from .websocket import open_websocket
 
@@ -28,6 +29,7 @@ __all__ = [
     "SHUT_RD", "SHUT_RDWR", "SHUT_WR", "WOULD_BLOCK", "DockerAdapter", "HeadTimeout",
     "SSHHTTPAdapter", "TCPAdapter", "exact_prefix", "UnixHTTPAdapter", "Upgraded", "interrupt", "iter_body",
     "map_errors", "open_websocket", "repeated_headers", "send", "split_timeout", "take_over", "translate",
+    "wait_readable",
 ]
 
 

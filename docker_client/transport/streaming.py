@@ -19,7 +19,7 @@ from .adapter import Answer, DockerResponse
 from .failures import translate
 
 __all__ = ["SHUT_RD", "SHUT_RDWR", "SHUT_WR", "WOULD_BLOCK", "Upgraded", "interrupt",
-           "iter_body", "take_over"]
+           "iter_body", "take_over", "wait_readable"]
 
 SHUT_RD, SHUT_WR, SHUT_RDWR = socket.SHUT_RD, socket.SHUT_WR, socket.SHUT_RDWR
 #: Errors that mean "nothing now" from a socket-like object (a zero timeout included).
@@ -28,6 +28,14 @@ WOULD_BLOCK: tuple[type[BaseException], ...] = (
 #: poll() where there is one: no descriptor of its own per wait, and a socket closed meanwhile is
 #: reported rather than waited on forever.
 _Selector: type[selectors.BaseSelector] = getattr(selectors, "PollSelector", selectors.SelectSelector)
+
+
+def wait_readable(sock: Any, timeout: float | None = None) -> bool:
+    """Wait until ``sock`` (anything with ``fileno()``) has something to read, or ``timeout``
+    passes; True when it has."""
+    with _Selector() as selector:
+        selector.register(sock, selectors.EVENT_READ)
+        return bool(selector.select(timeout))
 
 
 def shutdown_socket(sock: Any, how: int) -> None:

@@ -15,6 +15,29 @@ from .adapter import DockerAdapter, TCPAdapter, split_timeout
 
 __all__ = ["open_websocket"]
 
+_BYTES_WEBSOCKET: Any = None
+
+
+def _bytes_websocket(websocket: Any) -> Any:
+    """websocket-client's ``WebSocket`` whose ``recv()`` gives bytes for every data frame.
+
+    Daemons before API 1.28 send the output in text frames, which websocket-client's own
+    ``recv()`` decodes to ``str``; docker_client's answer is bytes at every version."""
+    global _BYTES_WEBSOCKET
+    if _BYTES_WEBSOCKET is None:
+        data_frames = (websocket.ABNF.OPCODE_TEXT, websocket.ABNF.OPCODE_BINARY)
+
+        class BytesWebSocket(websocket.WebSocket):  # type: ignore[misc]
+            def recv(self) -> bytes:
+                with self.readlock:
+                    opcode, data = self.recv_data()
+                if opcode not in data_frames:
+                    return b""
+                return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+        _BYTES_WEBSOCKET = BytesWebSocket
+    return _BYTES_WEBSOCKET
+
 
 def open_websocket(session: requests.Session, url: str, timeout: Any) -> Any:
     """A ``websocket.WebSocket`` for ``url`` (the ``http``-style URL of the endpoint).
@@ -39,7 +62,8 @@ def open_websocket(session: requests.Session, url: str, timeout: Any) -> Any:
     sock = adapter.open_socket(url, session.verify, session.cert, timeout)
     try:
         connection = websocket.create_connection(
-            f"ws://{host}{target}", timeout=split_timeout(timeout)[1], socket=sock)
+            f"ws://{host}{target}", timeout=split_timeout(timeout)[1], socket=sock,
+            class_=_bytes_websocket(websocket))
     except websocket.WebSocketBadStatusException:
         sock.close()
         raise

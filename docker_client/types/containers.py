@@ -9,7 +9,7 @@ import ipaddress
 import posixpath
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
 
-from ..errors import InvalidArgument, InvalidVersion
+from ..errors import InvalidArgument, InvalidType, InvalidVersion
 from ..utils.containers import (
     PROPAGATION_MODES,
     convert_port_bindings,
@@ -38,17 +38,17 @@ def _from_mapping(cls: Type[D], value: Any, param: str) -> D:
     if isinstance(value, cls):
         return value
     if not isinstance(value, Mapping):
-        raise InvalidArgument(f"{param} entries must be {cls.__name__} or dicts, not {value!r}")
+        raise InvalidType(f"{param} entries must be {cls.__name__} or dicts, not {value!r}")
     try:
         return cls(**value)
     except TypeError as exc:
         # an unknown key (a typo such as "Nmae"), or a key that is not a string
-        raise InvalidArgument(f"invalid {param} entry {dict(value)!r}: {exc}") from None
+        raise InvalidType(f"invalid {param} entry {dict(value)!r}: {exc}") from None
 
 
 def _int(value: Any, param: str, low: Optional[int] = None, high: Optional[int] = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidArgument(
+        raise InvalidType(
             f"Invalid type for {param} param: expected int but found {type(value).__name__} ({value!r})"
         )
     if (low is not None and value < low) or (high is not None and value > high):
@@ -60,14 +60,14 @@ def _int(value: Any, param: str, low: Optional[int] = None, high: Optional[int] 
 def _bytes(value: Any, param: str, allow_unlimited: bool = False) -> int:
     """A size in bytes: a number (a float is truncated), or a string with a b/k/m/g unit (``"512m"``)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise InvalidArgument(
+        raise InvalidType(
             f"Invalid type for {param} param: expected int or str (e.g. '512m') but found "
             f"{type(value).__name__} ({value!r})"
         )
     try:
         number = parse_bytes(value)
     except (InvalidArgument, ValueError, OverflowError):  # also NaN and infinity
-        raise InvalidArgument(
+        raise InvalidType(
             f"Invalid value for {param} param: {value!r} (expected bytes, e.g. 1048576, '512k', '1g')"
         ) from None
     if number < 0 and not (allow_unlimited and number == -1):
@@ -78,7 +78,7 @@ def _bytes(value: Any, param: str, allow_unlimited: bool = False) -> int:
 
 def _str(value: Any, param: str) -> str:
     if not isinstance(value, str):
-        raise InvalidArgument(
+        raise InvalidType(
             f"Invalid type for {param} param: expected str but found {type(value).__name__} ({value!r})"
         )
     return value
@@ -87,7 +87,7 @@ def _str(value: Any, param: str) -> str:
 def _str_list(value: Any, param: str) -> List[str]:
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)) or not all(
             isinstance(item, str) for item in value):
-        raise InvalidArgument(
+        raise InvalidType(
             f"Invalid type for {param} param: expected a list of strings but found {value!r}"
         )
     return list(value)
@@ -96,7 +96,7 @@ def _str_list(value: Any, param: str) -> List[str]:
 def _str_map(value: Any, param: str) -> Dict[str, str]:
     if not isinstance(value, Mapping) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise InvalidArgument(
+        raise InvalidType(
             f"Invalid type for {param} param: expected a dict of strings but found {value!r}"
         )
     return dict(value)
@@ -160,13 +160,13 @@ class LogConfig(Dict[str, Any]):
         driver = type if type is not None else Type
         options = config if config is not None else Config
         if driver is not None and not isinstance(driver, str):
-            raise InvalidArgument(f"LogConfig.type must be a string, not {driver!r}")
+            raise InvalidType(f"LogConfig.type must be a string, not {driver!r}")
         if options and not isinstance(options, Mapping):
-            raise InvalidArgument("LogConfig.config must be a dictionary")
+            raise InvalidType("LogConfig.config must be a dictionary")
         options = dict(options or {})
         for key, value in options.items():
             if not isinstance(key, str) or not isinstance(value, str):
-                raise InvalidArgument(
+                raise InvalidType(
                     f"LogConfig.config must map strings to strings: {key!r}: {value!r} is not"
                 )
         self["Type"] = driver
@@ -220,10 +220,10 @@ class Ulimit(Dict[str, Any]):
         soft = soft if soft is not None else Soft
         hard = hard if hard is not None else Hard
         if not isinstance(name, str) or not name:
-            raise InvalidArgument(f"Ulimit.name must be a string, not {name!r}")
+            raise InvalidType(f"Ulimit.name must be a string, not {name!r}")
         for value, what in ((soft, "soft"), (hard, "hard")):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise InvalidArgument(f"Ulimit.{what} must be an integer, not {value!r}")
+                raise InvalidType(f"Ulimit.{what} must be an integer, not {value!r}")
         if soft is not None and hard is not None and hard >= 0 and soft > hard:
             raise InvalidArgument(f"Ulimit {name}: the soft limit {soft} is above the hard limit {hard}")
         self.update({"Name": name, "Soft": soft, "Hard": hard})
@@ -285,24 +285,24 @@ class DeviceRequest(Dict[str, Any]):
         if driver is None:
             driver = ""
         elif not isinstance(driver, str):
-            raise InvalidArgument("DeviceRequest.driver must be a string")
+            raise InvalidType("DeviceRequest.driver must be a string")
         if count is None:
             count = 0
         elif isinstance(count, bool) or not isinstance(count, int):
-            raise InvalidArgument("DeviceRequest.count must be an integer")
+            raise InvalidType("DeviceRequest.count must be an integer")
         if device_ids is None:
             device_ids = []
         elif not isinstance(device_ids, list) or not all(isinstance(i, str) for i in device_ids):
-            raise InvalidArgument("DeviceRequest.device_ids must be a list of strings")
+            raise InvalidType("DeviceRequest.device_ids must be a list of strings")
         if capabilities is None:
             capabilities = []
         elif not isinstance(capabilities, list) or not all(
                 isinstance(group, list) and all(isinstance(c, str) for c in group) for group in capabilities):
-            raise InvalidArgument("DeviceRequest.capabilities must be a list of lists of strings")
+            raise InvalidType("DeviceRequest.capabilities must be a list of lists of strings")
         if options is None:
             options = {}
         elif not isinstance(options, Mapping):
-            raise InvalidArgument("DeviceRequest.options must be a dict")
+            raise InvalidType("DeviceRequest.options must be a dict")
         self.update({
             "Driver": driver,
             "Count": count,
@@ -396,7 +396,7 @@ class RestartPolicy(Dict[str, Any]):
                  max_attempts: int = 0, window: int = 0) -> None:
         super().__init__()
         if condition not in RestartConditionTypesEnum._values:
-            raise InvalidArgument(
+            raise InvalidType(  # docker-py: TypeError
                 f"Invalid RestartPolicy condition {condition!r} (expected none, on-failure or any)"
             )
         self["Condition"] = condition
@@ -478,9 +478,9 @@ class Mount(Dict[str, Any]):
                  tmpfs_options: Optional[Sequence[Sequence[str]]] = None) -> None:
         super().__init__()
         if not isinstance(target, str) or not target:
-            raise InvalidArgument(f"Mount target must be a non-empty path, not {target!r}")
+            raise InvalidType(f"Mount target must be a non-empty path, not {target!r}")
         if source is not None and not isinstance(source, str):
-            raise InvalidArgument(f"Mount source must be a string or None, not {source!r}")
+            raise InvalidType(f"Mount source must be a string or None, not {source!r}")
         if type not in MOUNT_TYPES:
             raise InvalidArgument(f'Unsupported mount type: "{type}"')
         self["Target"] = target
@@ -515,7 +515,7 @@ class Mount(Dict[str, Any]):
                 options["Labels"] = _str_map(labels, "labels")
             if driver_config:
                 if not isinstance(driver_config, Mapping) or "Name" not in driver_config:
-                    raise InvalidArgument(f"driver_config must be a DriverConfig, not {driver_config!r}")
+                    raise InvalidType(f"driver_config must be a DriverConfig, not {driver_config!r}")
                 options["DriverConfig"] = driver_config
             if subpath is not None:
                 options["Subpath"] = _subpath(subpath)
@@ -526,7 +526,7 @@ class Mount(Dict[str, Any]):
             options = {}
             if tmpfs_mode:
                 if isinstance(tmpfs_mode, bool) or not isinstance(tmpfs_mode, int):
-                    raise InvalidArgument("tmpfs_mode must be an integer")
+                    raise InvalidType("tmpfs_mode must be an integer")
                 options["Mode"] = tmpfs_mode
             if tmpfs_size:
                 options["SizeBytes"] = _bytes(tmpfs_size, "tmpfs_size")
@@ -579,13 +579,13 @@ _MOUNT_GATES = (
 def _mounts(version: str, mounts: Any) -> List[Any]:
     require_param(version, f"{_CREATE} Mounts", "mounts")
     if not isinstance(mounts, (list, tuple)):
-        raise InvalidArgument(f"Invalid type for mounts param: expected a list of Mount but found {mounts!r}")
+        raise InvalidType(f"Invalid type for mounts param: expected a list of Mount but found {mounts!r}")
     result: List[Any] = []
     for mount in mounts:
         if isinstance(mount, str):
             mount = Mount.parse_mount_string(mount)
         if not isinstance(mount, Mapping) or "Target" not in mount:
-            raise InvalidArgument(f"mounts entries must be Mount objects or mount strings, not {mount!r}")
+            raise InvalidType(f"mounts entries must be Mount objects or mount strings, not {mount!r}")
         mount_type = mount.get("Type")
         if mount_type in ("image", "cluster"):
             require_param(version, f"{_CREATE} Mounts-Type-{mount_type}", f"mounts Type {mount_type!r}")
@@ -606,7 +606,7 @@ _ISOLATION = ("default", "process", "hyperv", "")
 
 def _restart_policy(value: Any) -> Dict[str, Any]:
     if not isinstance(value, Mapping):
-        raise InvalidArgument(
+        raise InvalidType(
             f"Invalid type for restart_policy param: expected dict (e.g. {{'Name': 'always'}}) "
             f"but found {type(value).__name__}"
         )
@@ -667,7 +667,7 @@ def _extra_hosts(value: Any) -> List[str]:
 def _console_size(value: Any) -> List[int]:
     if not isinstance(value, (list, tuple)) or len(value) != 2 or not all(
             isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in value):
-        raise InvalidArgument(f"Invalid value for console_size param: {value!r} (expected (height, width))")
+        raise InvalidType(f"Invalid value for console_size param: {value!r} (expected (height, width))")
     return list(value)
 
 
@@ -871,7 +871,7 @@ class HostConfig(Dict[str, Any]):
             self["Devices"] = parse_devices(devices)
         if group_add:
             if isinstance(group_add, (str, bytes)) or not isinstance(group_add, (list, tuple)):
-                raise InvalidArgument(
+                raise InvalidType(
                     f"Invalid type for group_add param: expected a list but found {group_add!r}"
                 )
             self["GroupAdd"] = [str(group) for group in group_add]
@@ -881,14 +881,14 @@ class HostConfig(Dict[str, Any]):
             self["DnsOptions"] = _str_list(dns_opt, "dns_opt")
         if security_opt is not None:
             if not isinstance(security_opt, list):
-                raise InvalidArgument(
+                raise InvalidType(
                     "Invalid type for security_opt param: expected list but found "
                     f"{type(security_opt).__name__}"
                 )
             self["SecurityOpt"] = _str_list(security_opt, "security_opt")
         if sysctls:
             if not isinstance(sysctls, Mapping):
-                raise InvalidArgument(
+                raise InvalidType(
                     f"Invalid type for sysctls param: expected dict but found {type(sysctls).__name__}"
                 )
             self["Sysctls"] = {_str(key, "sysctls key"): str(value) for key, value in sysctls.items()}
@@ -914,13 +914,13 @@ class HostConfig(Dict[str, Any]):
             self["CgroupParent"] = _str(cgroup_parent, "cgroup_parent")
         if ulimits is not None:
             if not isinstance(ulimits, list):
-                raise InvalidArgument(
+                raise InvalidType(
                     f"Invalid type for ulimits param: expected list but found {type(ulimits).__name__}"
                 )
             self["Ulimits"] = [_from_mapping(Ulimit, limit, "ulimits") for limit in ulimits]
         if log_config is not None:
             if not isinstance(log_config, Mapping):
-                raise InvalidArgument(
+                raise InvalidType(
                     f"Invalid type for log_config param: expected LogConfig but found "
                     f"{type(log_config).__name__}"
                 )
@@ -999,7 +999,7 @@ class HostConfig(Dict[str, Any]):
         if device_cgroup_rules is not None:
             require("DeviceCgroupRules", "device_cgroup_rules")
             if not isinstance(device_cgroup_rules, list):
-                raise InvalidArgument(
+                raise InvalidType(
                     f"Invalid type for device_cgroup_rules param: expected list but found "
                     f"{type(device_cgroup_rules).__name__}"
                 )
@@ -1007,7 +1007,7 @@ class HostConfig(Dict[str, Any]):
         if device_requests is not None:
             require("DeviceRequests", "device_requests")
             if not isinstance(device_requests, list):
-                raise InvalidArgument(
+                raise InvalidType(
                     f"Invalid type for device_requests param: expected list but found "
                     f"{type(device_requests).__name__}"
                 )
@@ -1061,7 +1061,7 @@ def _exposed_ports(ports: Iterable[Any]) -> Dict[str, Dict[str, Any]]:
         numbers = text.split("-")
         if isinstance(port, bool) or len(numbers) > 2 or not all(n.isdigit() for n in numbers) or not all(
                 1 <= int(n) <= 65535 for n in numbers) or int(numbers[0]) > int(numbers[-1]):
-            raise InvalidArgument(f"invalid port {definition!r}: expected a port number 1-65535 (or a range)")
+            raise InvalidType(f"invalid port {definition!r}: expected a port number 1-65535 (or a range)")
         if proto not in ("tcp", "udp", "sctp"):
             raise InvalidArgument(f"invalid port {definition!r}: unknown protocol {proto!r}")
         exposed[f"{text}/{proto}"] = {}
@@ -1124,7 +1124,7 @@ class ContainerConfig(Dict[str, Any]):
         super().__init__()
         version = _check_version(version)
         if not isinstance(image, str) or not image:
-            raise InvalidArgument(f"image must be a non-empty string, not {image!r}")
+            raise InvalidType(f"image must be a non-empty string, not {image!r}")
         if stop_timeout is not None:
             require_param(version, f"{_CREATE} StopTimeout", "stop_timeout")
             _int(stop_timeout, "stop_timeout")
@@ -1134,7 +1134,7 @@ class ContainerConfig(Dict[str, Any]):
 
         if healthcheck is not None:
             if not isinstance(healthcheck, Mapping):
-                raise InvalidArgument(f"healthcheck must be a Healthcheck or a dict, not {healthcheck!r}")
+                raise InvalidType(f"healthcheck must be a Healthcheck or a dict, not {healthcheck!r}")
             if healthcheck and not isinstance(healthcheck, Healthcheck):
                 healthcheck = _from_mapping(Healthcheck, healthcheck, "healthcheck")
             if healthcheck.get("StartPeriod") is not None:
@@ -1146,7 +1146,7 @@ class ContainerConfig(Dict[str, Any]):
             require_param(version, f"{_CREATE} EndpointsConfig-multiple",
                           "networking_config with several networks")
         if host_config is not None and not isinstance(host_config, Mapping):
-            raise InvalidArgument(f"host_config must be a HostConfig, not {host_config!r}")
+            raise InvalidType(f"host_config must be a HostConfig, not {host_config!r}")
 
         if isinstance(command, str):
             command = split_command(command)

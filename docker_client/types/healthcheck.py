@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Union
 
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, InvalidType
 
 _TEST_KINDS = ("NONE", "CMD", "CMD-SHELL")
 _MIN_DURATION = 1_000_000  # 1 ms in nanoseconds: the daemon's smallest non-zero duration
@@ -25,7 +25,7 @@ def _test(value: Test) -> Optional[List[str]]:
     if isinstance(value, str):
         return ["CMD-SHELL", value]
     if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
-        raise InvalidArgument(f"Healthcheck.test must be a string or a list of strings, not {value!r}")
+        raise InvalidType(f"Healthcheck.test must be a string or a list of strings, not {value!r}")
     test = list(value)
     if test and test[0] not in _TEST_KINDS:
         raise InvalidArgument(
@@ -38,7 +38,7 @@ def _duration(value: Any, name: str) -> Optional[int]:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidArgument(f"Healthcheck.{name} must be an integer number of nanoseconds, not {value!r}")
+        raise InvalidType(f"Healthcheck.{name} must be an integer number of nanoseconds, not {value!r}")
     if value != 0 and not _MIN_DURATION <= value:
         raise InvalidArgument(
             f"Healthcheck.{name} must be 0 (inherit) or at least 1000000 ns (1 ms), not {value}"
@@ -50,7 +50,7 @@ def _retries(value: Any) -> Optional[int]:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidArgument(f"Healthcheck.retries must be a non-negative integer, not {value!r}")
+        raise InvalidType(f"Healthcheck.retries must be a non-negative integer, not {value!r}")
     return value
 
 

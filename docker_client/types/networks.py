@@ -8,7 +8,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
 
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, InvalidType
 from ..utils.containers import normalize_links, require_param
 
 Links = Union[Mapping[str, Optional[str]], Iterable[Any]]
@@ -28,7 +28,7 @@ def _ip(value: Any, param: str, family: int | None = None) -> str:
 def _string_map(value: Any, param: str) -> Dict[str, str]:
     if not isinstance(value, Mapping) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise InvalidArgument(f"{param} must be a dict of strings to strings, not {value!r}")
+        raise InvalidType(f"{param} must be a dict of strings to strings, not {value!r}")
     return dict(value)
 
 
@@ -65,7 +65,7 @@ class EndpointConfig(Dict[str, Any]):
         super().__init__()
         if aliases:
             if isinstance(aliases, str) or not all(isinstance(a, str) for a in aliases):
-                raise InvalidArgument(f"aliases must be a list of strings, not {aliases!r}")
+                raise InvalidType(f"aliases must be a list of strings, not {aliases!r}")
             self["Aliases"] = aliases
         if links:
             self["Links"] = normalize_links(links)
@@ -80,7 +80,7 @@ class EndpointConfig(Dict[str, Any]):
             self["MacAddress"] = mac_address
         if link_local_ips is not None:
             if isinstance(link_local_ips, str):
-                raise InvalidArgument(f"link_local_ips must be a list of addresses, not {link_local_ips!r}")
+                raise InvalidType(f"link_local_ips must be a list of addresses, not {link_local_ips!r}")
             for address in link_local_ips:
                 _ip(address, "link_local_ips")
             ipam_config["LinkLocalIPs"] = link_local_ips
@@ -93,7 +93,7 @@ class EndpointConfig(Dict[str, Any]):
         if gw_priority is not None:
             require_param(version, "POST /containers/create EndpointsConfig-GwPriority", "gw_priority")
             if isinstance(gw_priority, bool) or not isinstance(gw_priority, int):
-                raise InvalidArgument(f"gw_priority must be an integer, not {gw_priority!r}")
+                raise InvalidType(f"gw_priority must be an integer, not {gw_priority!r}")
             self["GwPriority"] = gw_priority
 
 
@@ -115,7 +115,7 @@ class NetworkingConfig(Dict[str, Any]):
             if not isinstance(endpoints_config, Mapping) or not all(
                     isinstance(name, str) and isinstance(cfg, Mapping)
                     for name, cfg in endpoints_config.items()):
-                raise InvalidArgument(
+                raise InvalidType(
                     f"endpoints_config must be a dict of network name to EndpointConfig, "
                     f"not {endpoints_config!r}"
                 )
@@ -143,12 +143,12 @@ class IPAMConfig(Dict[str, Any]):
         super().__init__()
         if pool_configs and (not isinstance(pool_configs, list)
                              or not all(isinstance(pool, Mapping) for pool in pool_configs)):
-            raise InvalidArgument(f"IPAMConfig pool_configs must be a list of IPAMPool, not {pool_configs!r}")
+            raise InvalidType(f"IPAMConfig pool_configs must be a list of IPAMPool, not {pool_configs!r}")
         self["Driver"] = driver
         self["Config"] = pool_configs or []
         if options:
             if not isinstance(options, Mapping):
-                raise InvalidArgument("IPAMConfig options must be a dictionary")
+                raise InvalidType("IPAMConfig options must be a dictionary")
             self["Options"] = options
 
 

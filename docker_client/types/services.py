@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, InvalidType
 from ..utils.containers import format_extra_hosts, split_command
 from ..utils.convert import format_environment, parse_bytes
 from ..utils.resources import resource_id
@@ -42,19 +42,19 @@ def _type_name(value: Any) -> str:
 
 def _str(value: Any, what: str) -> str:
     if not isinstance(value, str):
-        raise InvalidArgument(f"{what} must be a string, not {value!r} ({_type_name(value)})")
+        raise InvalidType(f"{what} must be a string, not {value!r} ({_type_name(value)})")
     return value
 
 
 def _bool(value: Any, what: str) -> bool:
     if not isinstance(value, bool):
-        raise InvalidArgument(f"{what} must be True or False, not {value!r}")
+        raise InvalidType(f"{what} must be True or False, not {value!r}")
     return value
 
 
 def _int(value: Any, what: str, low: Optional[int] = 0, high: Optional[int] = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidArgument(f"{what} must be an integer, not {value!r} ({_type_name(value)})")
+        raise InvalidType(f"{what} must be an integer, not {value!r} ({_type_name(value)})")
     if (low is not None and value < low) or (high is not None and value > high):
         upper = "" if high is None else f" and at most {high}"
         raise InvalidArgument(f"{what} must be at least {low}{upper}, not {value}")
@@ -64,26 +64,26 @@ def _int(value: Any, what: str, low: Optional[int] = 0, high: Optional[int] = No
 def _str_list(value: Any, what: str) -> List[str]:
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)) or not all(
             isinstance(item, str) for item in value):
-        raise InvalidArgument(f"{what} must be a list of strings, not {value!r}")
+        raise InvalidType(f"{what} must be a list of strings, not {value!r}")
     return list(value)
 
 
 def _str_map(value: Any, what: str) -> Dict[str, str]:
     if not isinstance(value, Mapping) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise InvalidArgument(f"{what} must be a dict of strings to strings, not {value!r}")
+        raise InvalidType(f"{what} must be a dict of strings to strings, not {value!r}")
     return dict(value)
 
 
 def _mapping(value: Any, what: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise InvalidArgument(f"{what} must be a dict, not {value!r} ({_type_name(value)})")
+        raise InvalidType(f"{what} must be a dict, not {value!r} ({_type_name(value)})")
     return value
 
 
 def _mapping_list(value: Any, what: str) -> List[Any]:
     if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
-        raise InvalidArgument(f"{what} must be a list of dicts, not {value!r}")
+        raise InvalidType(f"{what} must be a list of dicts, not {value!r}")
     return value
 
 
@@ -106,13 +106,13 @@ def convert_service_networks(networks: Optional[Iterable[Network]]) -> Optional[
     if not networks:
         return networks  # type: ignore[return-value]
     if not isinstance(networks, list):
-        raise InvalidArgument(f"networks must be a list of network names or dicts, not {networks!r}")
+        raise InvalidType(f"networks must be a list of network names or dicts, not {networks!r}")
     result: List[Any] = []
     for network in networks:
         if isinstance(network, str):
             network = {"Target": network}
         elif not isinstance(network, Mapping):
-            raise InvalidArgument(
+            raise InvalidType(
                 f"networks entries must be network names or NetworkAttachmentConfig, not {network!r}"
             )
         result.append(network)
@@ -184,13 +184,13 @@ class TaskTemplate(Dict[str, Any]):
 
 def _service_mounts(mounts: Any) -> List[Any]:
     if not isinstance(mounts, (list, tuple)):
-        raise InvalidArgument(f"ContainerSpec mounts must be a list of Mount or strings, not {mounts!r}")
+        raise InvalidType(f"ContainerSpec mounts must be a list of Mount or strings, not {mounts!r}")
     parsed: List[Any] = []
     for mount in mounts:
         if isinstance(mount, str):
             mount = Mount.parse_mount_string(mount)
         elif not isinstance(mount, Mapping) or "Target" not in mount:
-            raise InvalidArgument(f"ContainerSpec mounts entries must be Mount or strings, not {mount!r}")
+            raise InvalidType(f"ContainerSpec mounts entries must be Mount or strings, not {mount!r}")
         parsed.append(mount)
     return parsed
 
@@ -252,7 +252,7 @@ class ContainerSpec(Dict[str, Any]):
                  cap_drop: Optional[List[str]] = None, sysctls: Optional[Mapping[str, str]] = None) -> None:
         super().__init__()
         if not isinstance(image, str) or not image:
-            raise InvalidArgument(f"ContainerSpec image must be a non-empty string, not {image!r}")
+            raise InvalidType(f"ContainerSpec image must be a non-empty string, not {image!r}")
         self["Image"] = image
         if isinstance(command, str):
             command = split_command(command)
@@ -319,7 +319,7 @@ class ContainerSpec(Dict[str, Any]):
 
 def _bytes(value: Any, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise InvalidArgument(f"{what} must be bytes (an int, or a string such as '512m'), not {value!r}")
+        raise InvalidType(f"{what} must be bytes (an int, or a string such as '512m'), not {value!r}")
     number = parse_bytes(value)
     if number < 0:
         raise InvalidArgument(f"{what} must not be negative, not {value!r}")
@@ -330,7 +330,7 @@ def _generic_resources(value: Any) -> List[Any]:
     if isinstance(value, list):
         return _mapping_list(value, "Resources generic_resources")
     if not isinstance(value, Mapping):
-        raise InvalidArgument(f"generic_resources must be a dict or a list (found {_type_name(value)})")
+        raise InvalidType(f"generic_resources must be a dict or a list (found {_type_name(value)})")
     resources: List[Any] = []
     for kind, amount in value.items():
         if isinstance(amount, int) and not isinstance(amount, bool):
@@ -338,7 +338,7 @@ def _generic_resources(value: Any) -> List[Any]:
         elif isinstance(amount, str):
             spec = "NamedResourceSpec"
         else:
-            raise InvalidArgument(f"Unsupported generic resource reservation type: {{{kind!r}: {amount!r}}}")
+            raise InvalidType(f"Unsupported generic resource reservation type: {{{kind!r}: {amount!r}}}")
         resources.append({spec: {"Kind": kind, "Value": amount}})
     return resources
 
@@ -414,7 +414,7 @@ class UpdateConfig(Dict[str, Any]):
             self["Monitor"] = _int(monitor, f"{what} monitor")
         if max_failure_ratio is not None:
             if isinstance(max_failure_ratio, bool) or not isinstance(max_failure_ratio, (int, float)):
-                raise InvalidArgument(f"{what} max_failure_ratio must be a number, not {max_failure_ratio!r}")
+                raise InvalidType(f"{what} max_failure_ratio must be a number, not {max_failure_ratio!r}")
             if not 0 <= max_failure_ratio <= 1:
                 raise InvalidArgument(
                     f"{what} max_failure_ratio must be a number between 0 and 1, not {max_failure_ratio!r}"
@@ -453,7 +453,7 @@ def convert_service_ports(ports: Union[Mapping[int, PortConfig], List[Mapping[st
     if isinstance(ports, list):
         return _mapping_list(ports, "EndpointSpec ports")
     if not isinstance(ports, Mapping):
-        raise InvalidArgument(f"Invalid type for ports, expected dict or list, not {ports!r}")
+        raise InvalidType(f"Invalid type for ports, expected dict or list, not {ports!r}")
     result: List[Any] = []
     for published, config in ports.items():
         spec: Dict[str, Any] = {"Protocol": "tcp", "PublishedPort": _port(published, "published port")}
@@ -640,7 +640,7 @@ class PlacementPreference(Dict[str, Any]):
 
 def _platform(value: Any) -> Dict[str, str]:
     if not isinstance(value, (tuple, list)) or len(value) != 2 or not all(isinstance(v, str) for v in value):
-        raise InvalidArgument(f"Placement platforms entries must be (architecture, os) tuples, not {value!r}")
+        raise InvalidType(f"Placement platforms entries must be (architecture, os) tuples, not {value!r}")
     return {"Architecture": value[0], "OS": value[1]}
 
 
@@ -668,7 +668,7 @@ class Placement(Dict[str, Any]):
             self["Constraints"] = _str_list(constraints, "Placement constraints")
         if preferences is not None:
             if not isinstance(preferences, list):
-                raise InvalidArgument(f"Placement preferences must be a list, not {preferences!r}")
+                raise InvalidType(f"Placement preferences must be a list, not {preferences!r}")
             converted: List[Any] = []
             for preference in preferences:
                 if isinstance(preference, tuple):
@@ -678,7 +678,7 @@ class Placement(Dict[str, Any]):
                         )
                     preference = PlacementPreference(*preference)
                 elif not isinstance(preference, Mapping):
-                    raise InvalidArgument(
+                    raise InvalidType(
                         "Placement preferences entries must be PlacementPreference or tuples, "
                         f"not {preference!r}"
                     )
@@ -688,7 +688,7 @@ class Placement(Dict[str, Any]):
             self["MaxReplicas"] = _int(maxreplicas, "Placement maxreplicas")
         if platforms:
             if not isinstance(platforms, list):
-                raise InvalidArgument(f"Placement platforms must be a list of tuples, not {platforms!r}")
+                raise InvalidType(f"Placement platforms must be a list of tuples, not {platforms!r}")
             self["Platforms"] = [_platform(platform) for platform in platforms]
 
 
@@ -774,7 +774,7 @@ class NetworkAttachmentConfig(Dict[str, Any]):
                  options: Optional[Mapping[str, str]] = None) -> None:
         super().__init__()
         if not isinstance(target, str) or not target:
-            raise InvalidArgument(
+            raise InvalidType(
                 f"NetworkAttachmentConfig target must be a network name or id, not {target!r}")
         self["Target"] = target
         self["Aliases"] = None if aliases is None else _str_list(aliases, "NetworkAttachmentConfig aliases")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from ..errors import InvalidArgument, InvalidVersion
+from ..errors import InvalidType, InvalidVersion
 from ..utils.containers import require_param
 from ..versions import version_lt
 
@@ -20,13 +20,13 @@ def _count(value: Any, what: str) -> Optional[int]:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidArgument(f"{what} must be a non-negative integer, not {value!r}")
+        raise InvalidType(f"{what} must be a non-negative integer, not {value!r}")
     return value
 
 
 def _optional_str(value: Any, what: str) -> Optional[str]:
     if value is not None and not isinstance(value, str):
-        raise InvalidArgument(f"{what} must be a string, not {value!r}")
+        raise InvalidType(f"{what} must be a string, not {value!r}")
     return value
 
 
@@ -35,7 +35,7 @@ def _str_map(value: Any, what: str) -> Optional[Dict[str, str]]:
         return None
     if not isinstance(value, Mapping) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise InvalidArgument(f"{what} must be a dict of strings to strings, not {value!r}")
+        raise InvalidType(f"{what} must be a dict of strings to strings, not {value!r}")
     return dict(value)
 
 
@@ -114,7 +114,7 @@ class SwarmSpec(Dict[str, Any]):
             ca_config["NodeCertExpiry"] = _count(node_cert_expiry, "node_cert_expiry")
         if external_cas:
             if not isinstance(external_cas, list) or not all(isinstance(ca, Mapping) for ca in external_cas):
-                raise InvalidArgument(f"external_cas must be a list of SwarmExternalCA, not {external_cas!r}")
+                raise InvalidType(f"external_cas must be a list of SwarmExternalCA, not {external_cas!r}")
             if version_lt(version, "1.25"):
                 if len(external_cas) > 1:
                     require_param(version, f"{_UPDATE} CAConfig-ExternalCAs", "external_cas (more than one)")
@@ -136,12 +136,12 @@ class SwarmSpec(Dict[str, Any]):
         if autolock_managers is not None:
             require_param(version, f"{_UPDATE} EncryptionConfig", "autolock_managers")
             if not isinstance(autolock_managers, bool):
-                raise InvalidArgument(f"autolock_managers must be True or False, not {autolock_managers!r}")
+                raise InvalidType(f"autolock_managers must be True or False, not {autolock_managers!r}")
             self["EncryptionConfig"] = {"AutoLockManagers": autolock_managers}
         if log_driver is not None:
             require_param(version, f"{_UPDATE} TaskDefaults", "log_driver")
             if not isinstance(log_driver, Mapping):
-                raise InvalidArgument(f"log_driver must be a DriverConfig, not {log_driver!r}")
+                raise InvalidType(f"log_driver must be a DriverConfig, not {log_driver!r}")
             self["TaskDefaults"] = {"LogDriver": log_driver}
 
         if name is not None:
@@ -168,7 +168,7 @@ class SwarmExternalCA(Dict[str, Any]):
                  ca_cert: Optional[str] = None) -> None:
         super().__init__()
         if not isinstance(url, str) or not url:
-            raise InvalidArgument(f"SwarmExternalCA url must be a non-empty string, not {url!r}")
+            raise InvalidType(f"SwarmExternalCA url must be a non-empty string, not {url!r}")
         self["URL"] = url
         self["Protocol"] = _optional_str(protocol, "SwarmExternalCA protocol")
         self["Options"] = _str_map(options, "SwarmExternalCA options")

@@ -5,6 +5,7 @@ archive is what the CLI sends (``docker_client.build_context``).
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -127,8 +128,24 @@ def create_archive(root: str, files: Optional[Sequence[str]] = None, fileobj: Op
     return _write(tar_stream(root, entries=entries(), extra_files=extra, gzip=gzip), fileobj)
 
 
+def dockerfile_content(dockerfile: Any) -> bytes:
+    """The whole of a Dockerfile given as a file, bytes or chunks, whatever the file's position
+    (docker-py takes an ``io.BytesIO``'s ``getvalue()``, and a file's whole size): building from
+    the same buffer twice sends the same Dockerfile. Text is encoded as UTF-8."""
+    if isinstance(dockerfile, (io.BytesIO, io.StringIO)):
+        data: Any = dockerfile.getvalue()
+    elif hasattr(dockerfile, "read"):
+        seekable = getattr(dockerfile, "seekable", None)
+        if seekable is not None and seekable():
+            dockerfile.seek(0)
+        data = dockerfile.read()
+    elif isinstance(dockerfile, (bytes, bytearray, memoryview, str)):
+        data = dockerfile
+    else:
+        data = b"".join(bytes(chunk) for chunk in dockerfile)
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
 def mkbuildcontext(dockerfile: Any) -> IO[bytes]:
     """A temporary tar file holding only ``dockerfile`` (a file object) as ``Dockerfile``."""
-    data = dockerfile.read() if hasattr(dockerfile, "read") else dockerfile
-    content = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    return _write([dockerfile_archive(content)], None)
+    return _write([dockerfile_archive(dockerfile_content(dockerfile))], None)

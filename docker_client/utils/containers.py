@@ -10,7 +10,7 @@ import re
 from typing import Any, Iterable, Mapping, Union
 
 from .. import versions
-from ..errors import InvalidArgument, InvalidVersion
+from ..errors import InvalidArgument, InvalidType, InvalidVersion
 
 __all__ = [
     "convert_port_bindings", "convert_tmpfs_mounts", "convert_volume_binds", "format_extra_hosts",
@@ -107,9 +107,9 @@ def _convert_port_binding(binding: Any, container_port: str) -> dict[str, str]:
     if host_ip is None:
         host_ip = ""
     if not isinstance(host_ip, str):
-        raise InvalidArgument(f"invalid host IP {host_ip!r} for port {container_port}: expected a string")
+        raise InvalidType(f"invalid host IP {host_ip!r} for port {container_port}: expected a string")
     if isinstance(host_port, bool) or not isinstance(host_port, (int, str, type(None))):
-        raise InvalidArgument(
+        raise InvalidType(
             f"invalid host port {host_port!r} for port {container_port}: expected an int or a string"
         )
     port_text = "" if host_port is None else str(host_port)
@@ -140,7 +140,7 @@ def convert_port_bindings(port_bindings: Mapping[Any, Any]) -> dict[str, list[di
          '53/udp': [{'HostIp': '127.0.0.1', 'HostPort': '53'}]}
     """
     if not isinstance(port_bindings, Mapping):
-        raise InvalidArgument(
+        raise InvalidType(
             f"port_bindings must be a dict of container port to binding, not {type(port_bindings).__name__}"
         )
     result: dict[str, list[dict[str, str]]] = {}
@@ -148,7 +148,7 @@ def convert_port_bindings(port_bindings: Mapping[Any, Any]) -> dict[str, list[di
         container_port = str(key)
         match = re.match(_CONTAINER_PORT, container_port)
         if isinstance(key, bool) or match is None:
-            raise InvalidArgument(
+            raise InvalidType(
                 f"invalid container port {key!r} in port_bindings: expected e.g. 80, '80' or '80/udp'"
             )
         _check_port(match.group("port"), "container port", 1)
@@ -188,7 +188,7 @@ def check_bind(spec: Any) -> str:
             destination that is not absolute; or options that are not valid mount modes.
     """
     if not isinstance(spec, str):
-        raise InvalidArgument(f"invalid bind {spec!r}: expected a 'host-src:container-dest[:options]' string")
+        raise InvalidType(f"invalid bind {spec!r}: expected a 'host-src:container-dest[:options]' string")
     if re.search(_WINDOWS_PATH, spec):
         return spec
     parts = spec.split(":")
@@ -218,13 +218,13 @@ def _bind_from_dict(source: str, options: Mapping[str, Any]) -> str:
         raise InvalidArgument(f"invalid bind for {source!r}: unknown keys {sorted(unknown)}")
     bind = options["bind"]
     if not isinstance(bind, (str, bytes)):
-        raise InvalidArgument(f"invalid bind for {source!r}: 'bind' must be a path, not {bind!r}")
+        raise InvalidType(f"invalid bind for {source!r}: 'bind' must be a path, not {bind!r}")
     if "ro" in options:
         mode = "ro" if options["ro"] else "rw"
     else:
         mode = options.get("mode", "rw")
         if not isinstance(mode, str):
-            raise InvalidArgument(f"invalid bind for {source!r}: 'mode' must be a string, not {mode!r}")
+            raise InvalidType(f"invalid bind for {source!r}: 'mode' must be a string, not {mode!r}")
     propagation = options.get("propagation")
     if propagation is not None:
         if propagation not in PROPAGATION_MODES:
@@ -254,7 +254,7 @@ def convert_volume_binds(binds: Union[Iterable[str], Mapping[PathLike, Any]]) ->
         ['/srv:/data:ro']
     """
     if isinstance(binds, (str, bytes)):
-        raise InvalidArgument(f"binds must be a list or a dict, not the string {binds!r}")
+        raise InvalidType(f"binds must be a list or a dict, not the string {binds!r}")
     if not isinstance(binds, Mapping):
         items = list(binds)
         for spec in items:
@@ -268,7 +268,7 @@ def convert_volume_binds(binds: Union[Iterable[str], Mapping[PathLike, Any]]) ->
         elif isinstance(value, (str, bytes)):
             spec = f"{source}:{_text(value)}:rw"
         else:
-            raise InvalidArgument(
+            raise InvalidType(
                 f"invalid bind for {source!r}: expected a container path or a dict, not {value!r}"
             )
         result.append(check_bind(spec))
@@ -292,18 +292,18 @@ def convert_tmpfs_mounts(tmpfs: Union[Mapping[str, str], Iterable[str]]) -> dict
     if isinstance(tmpfs, Mapping):
         for path, options in tmpfs.items():
             if not isinstance(path, str) or not isinstance(options, str):
-                raise InvalidArgument(
+                raise InvalidType(
                     f"invalid tmpfs entry {path!r}: {options!r}: paths and options must be strings"
                 )
         return dict(tmpfs)
     if not isinstance(tmpfs, list):
-        raise InvalidArgument(
+        raise InvalidType(
             f"Expected tmpfs value to be either a list or a dict, found: {type(tmpfs).__name__}"
         )
     result: dict[str, str] = {}
     for mount in tmpfs:
         if not isinstance(mount, str):
-            raise InvalidArgument(
+            raise InvalidType(
                 f"Expected item in tmpfs list to be a string, found: {type(mount).__name__}"
             )
         path, _, options = mount.partition(":")
@@ -337,7 +337,7 @@ def normalize_links(links: Union[Mapping[str, Any], Iterable[Any]]) -> list[str]
         elif isinstance(entry, (tuple, list)) and len(entry) == 2 and isinstance(entry[0], str):
             pairs.append((entry[0], entry[1]))
         else:
-            raise InvalidArgument(f"invalid link {entry!r}: expected a (container name, alias) pair")
+            raise InvalidType(f"invalid link {entry!r}: expected a (container name, alias) pair")
     pairs.sort(key=lambda pair: (pair[0], str(pair[1] or "")))
     return [f"{name}:{alias}" if alias else name for name, alias in pairs]
 
@@ -358,7 +358,7 @@ def parse_devices(devices: Iterable[Any]) -> list[dict[str, Any]]:
         [{'PathOnHost': '/dev/sda', 'PathInContainer': '/dev/xvda', 'CgroupPermissions': 'r'}]
     """
     if isinstance(devices, (str, bytes, Mapping)):
-        raise InvalidArgument(f"devices must be a list, not {devices!r}")
+        raise InvalidType(f"devices must be a list, not {devices!r}")
     result: list[dict[str, Any]] = []
     for device in devices:
         if isinstance(device, Mapping):
@@ -368,7 +368,7 @@ def parse_devices(devices: Iterable[Any]) -> list[dict[str, Any]]:
             result.append(dict(device))
             continue
         if not isinstance(device, str):
-            raise InvalidArgument(f"Invalid device type {type(device)}: expected a string or a dict")
+            raise InvalidType(f"Invalid device type {type(device)}: expected a string or a dict")
         parts = device.split(":")
         if len(parts) > 3 or not all(parts):
             raise InvalidArgument(

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from ..constants import BYTE_UNITS
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, InvalidType
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -50,7 +50,7 @@ def parse_bytes(s: Any) -> int:
         except (ValueError, OverflowError):
             raise InvalidArgument(f"invalid size {s!r}: not a finite number") from None
     if not isinstance(s, str) or not s:
-        raise InvalidArgument(f"invalid size {s!r}: expected e.g. 512, '512k', '1g'")
+        raise InvalidType(f"invalid size {s!r}: expected e.g. 512, '512k', '1g'")
     text = s.strip().lower()
     if text.endswith("b") and len(text) > 1 and text[-2] in BYTE_UNITS:
         text = text[:-1]

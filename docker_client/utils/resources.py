@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..errors import InvalidArgument, NullResource
+from ..errors import InvalidType, NullResource
 
 
 def resource_id(value: Any, what: str = "container") -> str:
@@ -19,5 +19,5 @@ def resource_id(value: Any, what: str = "container") -> str:
     if value is None or value == "":
         raise NullResource(f"Resource ID was not provided (the {what})")
     if not isinstance(value, str):
-        raise InvalidArgument(f"a {what} is its id or name, not {value!r}")
+        raise InvalidType(f"a {what} is its id or name, not {value!r}")
     return value

@@ -130,8 +130,9 @@ def test_attach_socket_http(client: Client, make: Make) -> None:
 
 
 def ws_bytes(message: Any) -> bytes:
-    """A WebSocket message's bytes: binary frames (API 1.28+) or text (before)."""
-    return message.encode() if isinstance(message, str) else bytes(message)
+    """A WebSocket message, which is bytes at every API version (text frames before 1.28)."""
+    assert isinstance(message, bytes), f"recv() gave {type(message).__name__}, not bytes"
+    return message
 
 
 @pytest.mark.podman_refuses("websocket attach")

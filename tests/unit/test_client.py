@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 from pathlib import Path
 from typing import Iterator
@@ -136,12 +137,72 @@ def test_hostile_names_stay_in_their_endpoint(mocked: responses.RequestsMock, na
     assert _paths(mocked) == [path]
 
 
-@pytest.mark.parametrize("name", ["../images/json", "..", ".", "a/../../images", "a//b", "x/./y"])
+@pytest.mark.parametrize("name", ["../images/json", "..", ".", "a/../../images", "x/./y"])
 def test_dot_segments_are_refused(name: str) -> None:
     with Client(base_url="tcp://127.0.0.1:2375", version="1.41") as c:
         with pytest.raises(errors.InvalidArgument) as info:
             c._url("/containers/{0}/json", name)
     assert repr(name) in str(info.value)
+
+
+def test_a_dict_the_daemon_returned_names_its_object(mocked: responses.RequestsMock) -> None:
+    """As docker-py's check_resource: images as containers, ``Id`` or ``ID``."""
+    mocked.add(responses.GET, f"{HOST}/v1.41/images/sha256:abc/json", json={"Id": "sha256:abc"})
+    mocked.add(responses.GET, f"{HOST}/v1.41/images/sha256:abc/history", json=[])
+    mocked.add(responses.GET, f"{HOST}/v1.41/nodes/n1", json={"ID": "n1"})
+    with Client(base_url="tcp://127.0.0.1:2375", version="1.41") as c:
+        assert c.inspect_image({"Id": "sha256:abc", "RepoTags": []}) == {"Id": "sha256:abc"}
+        assert c.history({"Id": "sha256:abc"}) == []
+        assert c.inspect_node({"ID": "n1"}) == {"ID": "n1"}
+        with pytest.raises(errors.NullResource):
+            c.inspect_image({"RepoTags": ["a:1"]})
+    assert len(mocked.calls) == 3
+
+
+def test_an_empty_segment_goes_to_the_daemon_and_its_redirect_is_not_found(
+        mocked: responses.RequestsMock) -> None:
+    """docker-py sends ``a//b``; the daemon's router cleans it with a 301. Following it would
+    send a DELETE to another name (requests keeps the method) or a POST as a GET: it is
+    NotFound (ImageNotFound on image endpoints), the daemon's Location in the message."""
+    for method, path in (("GET", "/v1.41/images/registry.example//name/json"),
+                         ("DELETE", "/v1.41/images/x//y"), ("GET", "/v1.41/containers/a//b/json")):
+        mocked.add(method, HOST + path, status=301,
+                   headers={"Location": path.replace("//", "/")})
+    with Client(base_url="tcp://127.0.0.1:2375", version="1.41") as c:
+        with pytest.raises(errors.ImageNotFound) as info:
+            c.inspect_image("registry.example//name")
+        with pytest.raises(errors.ImageNotFound):
+            c.remove_image("x//y")
+        with pytest.raises(errors.NotFound) as container_info:
+            c.inspect_container("a//b")
+    assert "cleans /v1.41/images/registry.example//name/json to " \
+           "/v1.41/images/registry.example/name/json" in str(info.value)
+    assert str(info.value).startswith("301 Redirect for GET /v1.41/images/registry.example//name/json "
+                                      "on tcp://127.0.0.1:2375: Moved Permanently")
+    assert not isinstance(container_info.value, errors.ImageNotFound)
+    # each sent once, no redirect followed
+    assert [call.request.method for call in mocked.calls] == ["GET", "DELETE", "GET"]
+
+
+def test_not_modified_is_not_an_error(mocked: responses.RequestsMock) -> None:
+    mocked.add(responses.POST, f"{HOST}/v1.41/containers/c1/start", status=304)
+    with Client(base_url="tcp://127.0.0.1:2375", version="1.41") as c:
+        c.start("c1")
+
+
+def test_an_error_shows_the_daemon_message_and_the_call(tmp_path: Path) -> None:
+    """repr() keeps the daemon's message; the socket is shown as a person writes it."""
+    with responses.RequestsMock() as daemon:
+        daemon.add(responses.GET, re.compile(r".*/images/nope/json"), status=404,
+                   json={"message": "No such image: nope:latest"})
+        with Client(base_url=f"unix://{tmp_path}/d.sock", version="1.41") as c:
+            with pytest.raises(errors.ImageNotFound) as info:
+                c.inspect_image("nope")
+    text = f"404 Client Error for GET /v1.41/images/nope/json on unix://{tmp_path}/d.sock: Not Found " \
+           '("No such image: nope:latest")'
+    assert str(info.value) == text
+    assert repr(info.value) == f"ImageNotFound({text!r})"
+    assert "%2F" not in str(info.value)
 
 
 def test_empty_and_non_string_names() -> None:

@@ -64,23 +64,15 @@ def stat_header(stat: Any) -> str:
 
 
 BAD_CALLS: list[tuple[str, Callable[[Client], Any]]] = [
-    ("stop negative timeout", lambda c: c.stop(CID, timeout=-1)),
     ("stop bool timeout", lambda c: c.stop(CID, timeout=True)),
     ("stop nan timeout", lambda c: c.stop(CID, timeout=float("nan"))),
-    ("restart negative timeout", lambda c: c.restart(CID, timeout=-3)),
     ("restart string timeout", lambda c: c.restart(CID, timeout="5")),
-    ("kill unknown name", lambda c: c.kill(CID, "SIGBOGUS")),
-    ("kill empty name", lambda c: c.kill(CID, "")),
-    ("kill number 0", lambda c: c.kill(CID, 0)),
-    ("kill number 65", lambda c: c.kill(CID, 65)),
     ("kill bool", lambda c: c.kill(CID, True)),
     ("kill float", lambda c: c.kill(CID, 9.0)),
-    ("kill realtime out of range", lambda c: c.kill(CID, "RTMIN+16")),
     ("port bad protocol", lambda c: c.port(CID, "80/icmp")),
     ("port not a number", lambda c: c.port(CID, "http")),
     ("port zero", lambda c: c.port(CID, 0)),
     ("port too high", lambda c: c.port(CID, 65536)),
-    ("logs negative tail", lambda c: c.logs(CID, tail=-1)),
     ("logs word tail", lambda c: c.logs(CID, tail="some")),
     ("logs bool tail", lambda c: c.logs(CID, tail=True)),
     ("logs negative since", lambda c: c.logs(CID, since=-1)),
@@ -88,21 +80,15 @@ BAD_CALLS: list[tuple[str, Callable[[Client], Any]]] = [
     ("logs no streams", lambda c: c.logs(CID, stdout=False, stderr=False)),
     ("wait bad condition", lambda c: c.wait(CID, condition="exited")),
     ("wait zero timeout", lambda c: c.wait(CID, timeout=0)),
-    ("resize zero height", lambda c: c.resize(CID, 0, 80)),
-    ("resize negative width", lambda c: c.resize(CID, 24, -80)),
     ("resize float", lambda c: c.resize(CID, 24.0, 80)),
-    ("rename empty", lambda c: c.rename(CID, "")),
     ("stats decode without stream", lambda c: c.stats(CID, decode=True, stream=False)),
     ("stats one_shot with stream", lambda c: c.stats(CID, one_shot=True)),
     ("export chunk size", lambda c: c.export(CID, chunk_size=0)),
     ("get_archive chunk size", lambda c: c.get_archive(CID, "/", chunk_size=-1)),
-    ("get_archive empty path", lambda c: c.get_archive(CID, "")),
     ("stat_archive path type", lambda c: c.stat_archive(CID, None)),
     ("put_archive text", lambda c: c.put_archive(CID, "/", "text")),
     ("put_archive None", lambda c: c.put_archive(CID, "/", None)),
     ("put_archive number", lambda c: c.put_archive(CID, "/", 3)),
-    ("copy empty path", lambda c: c.copy(CID, "")),
-    ("containers limit", lambda c: c.containers(limit="3")),
     ("containers since twice", lambda c: c.containers(since="a", filters={"since": "b"})),
     ("update restart policy", lambda c: c.update_container(CID, restart_policy="always")),
     ("update memory", lambda c: c.update_container(CID, mem_limit="lots")),
@@ -121,6 +107,62 @@ def test_bad_arguments_raise_before_sending(mocked: responses.RequestsMock,
     with pytest.raises(errors.InvalidArgument):
         call(make_client("1.41"))
     assert len(mocked.calls) == 0
+
+
+# What docker-py sends as it is and the daemon judges: sent, and the daemon's answer raised.
+LEFT_TO_THE_DAEMON: list[tuple[str, Callable[[Client], Any], str, dict[str, list[str]]]] = [
+    ("kill unknown name", lambda c: c.kill(CID, "SIGBOGUS"), "POST /containers/abc123/kill",
+     {"signal": ["SIGBOGUS"]}),
+    ("kill empty name", lambda c: c.kill(CID, ""), "POST /containers/abc123/kill", {"signal": [""]}),
+    ("kill number 0", lambda c: c.kill(CID, 0), "POST /containers/abc123/kill", {"signal": ["0"]}),
+    ("kill number 65", lambda c: c.kill(CID, 65), "POST /containers/abc123/kill", {"signal": ["65"]}),
+    ("kill realtime out of range", lambda c: c.kill(CID, "RTMIN+16"), "POST /containers/abc123/kill",
+     {"signal": ["RTMIN+16"]}),
+    ("rename empty", lambda c: c.rename(CID, ""), "POST /containers/abc123/rename", {"name": [""]}),
+    ("get_archive empty path", lambda c: c.get_archive(CID, ""), "GET /containers/abc123/archive",
+     {"path": [""]}),
+    ("resize zero height", lambda c: c.resize(CID, 0, 80), "POST /containers/abc123/resize",
+     {"h": ["0"], "w": ["80"]}),
+    ("resize string sizes", lambda c: c.resize(CID, "24", "80"), "POST /containers/abc123/resize",
+     {"h": ["24"], "w": ["80"]}),
+]
+
+
+@pytest.mark.parametrize("call,endpoint,sent", [case[1:] for case in LEFT_TO_THE_DAEMON],
+                         ids=[case[0] for case in LEFT_TO_THE_DAEMON])
+def test_values_the_daemon_judges_are_sent(mocked: responses.RequestsMock,
+                                           make_client: Callable[[str], Client],
+                                           call: Callable[[Client], Any], endpoint: str,
+                                           sent: dict[str, list[str]]) -> None:
+    method, path = endpoint.split(" ")
+    mocked.add(method, url("1.41", path), status=400, json={"message": "the daemon says no"})
+    with pytest.raises(errors.APIError) as info:
+        call(make_client("1.41"))
+    assert info.value.explanation == "the daemon says no"
+    assert len(mocked.calls) == 1
+    assert query(mocked.calls[0]) == sent
+
+
+def test_docker_py_values_the_daemon_reads(mocked: responses.RequestsMock,
+                                           make_client: Callable[[str], Client]) -> None:
+    """Values docker-py sends and the daemon understands: a negative tail is all lines, a
+    negative stop timeout waits as long as it takes (no read limit), a limit as a string."""
+    mocked.add(responses.GET, url("1.41", f"/containers/{CID}/json"), json={"Config": {"Tty": True}})
+    mocked.add(responses.GET, url("1.41", f"/containers/{CID}/logs"), body=b"all")
+    mocked.add(responses.POST, url("1.41", f"/containers/{CID}/stop"), status=204)
+    mocked.add(responses.POST, url("1.41", f"/containers/{CID}/restart"), status=204)
+    mocked.add(responses.GET, url("1.41", "/containers/json"), json=[])
+    client = make_client("1.41")
+    assert client.logs(CID, tail=-1) == b"all"
+    client.stop(CID, timeout=-1)
+    client.restart(CID, timeout=-3)
+    assert client.containers(limit="3") == []
+    calls = {c.request.path_url.split("?")[0]: c for c in mocked.calls}
+    assert query(calls[f"/v1.41/containers/{CID}/logs"])["tail"] == ["all"]
+    assert query(calls[f"/v1.41/containers/{CID}/stop"])["t"] == ["-1"]
+    assert query(calls[f"/v1.41/containers/{CID}/restart"])["t"] == ["-1"]
+    assert query(calls["/v1.41/containers/json"])["limit"] == ["3"]
+    assert calls[f"/v1.41/containers/{CID}/stop"].request.req_kwargs["timeout"][1] is None
 
 
 def test_start_with_configuration_is_deprecated(mocked: responses.RequestsMock,

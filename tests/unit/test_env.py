@@ -9,7 +9,7 @@ import pytest
 
 from docker_client import TLSConfig, kwargs_from_env
 from docker_client.env import api_version_from_env, parse_address, parse_host
-from docker_client.errors import DockerException, InvalidArgument, TLSParameterError
+from docker_client.errors import ContextNotFound, InvalidArgument, TLSParameterError
 
 
 @pytest.mark.parametrize("addr, scheme, url", [
@@ -24,6 +24,10 @@ from docker_client.errors import DockerException, InvalidArgument, TLSParameterE
     ("https://h", "https", "https://h:2376"),
     ("tcp://[::1]:2375", "http", "http://[::1]:2375"),
     ("ssh://me@host:2222", "ssh", "http+docker://ssh"),
+    ("unix://", "unix", "http+unix://%2Fvar%2Frun%2Fdocker.sock"),  # docker-py: the default socket
+    ("unix:/tmp/d.sock", "unix", "http+unix://%2Ftmp%2Fd.sock"),  # docker-py reads it so
+    ("unix://relative.sock", "unix", "http+unix://relative.sock"),  # relative, as the CLI keeps it
+    ("unix://run/d.sock", "unix", "http+unix://run%2Fd.sock"),
 ])
 def test_parse_address(addr: str | None, scheme: str, url: str) -> None:
     parsed = parse_address(addr)
@@ -42,7 +46,9 @@ def test_ssh_address_parts() -> None:
     assert parse_address("ssh://host").port == 22
 
 
-@pytest.mark.parametrize("bad", ["ftp://h", "unix://", "tcp://h:notaport", "tcp://h:1?x=1", "npipe:////./pipe/x"])
+@pytest.mark.parametrize("bad", ["ftp://h", "unix:///", "tcp://h:notaport", "tcp://h:1?x=1",
+                                 "npipe:////./pipe/x", "tcp:/10.0.0.5:2375", "ssh//user@host",
+                                 "ssh://user@host/path", "tcp:10.0.0.5:2375", "localhost/docker"])
 def test_bad_addresses_are_named(bad: str) -> None:
     with pytest.raises(InvalidArgument) as info:
         parse_address(bad)
@@ -116,6 +122,17 @@ def test_docker_context_from_env_and_config(tmp_path: Path) -> None:
     assert kwargs_from_env({"DOCKER_CONFIG": str(tmp_path), "DOCKER_CONTEXT": "default"}) == {}
 
 
+def test_a_relative_socket_stays_relative() -> None:
+    parsed = parse_address("unix://relative.sock")
+    assert parsed.socket_path == "relative.sock"
+    assert parse_host("unix://relative.sock") == "http+unix://relative.sock"
+
+
 def test_unknown_context_is_named(tmp_path: Path) -> None:
-    with pytest.raises(DockerException, match="'nope' not found"):
+    with pytest.raises(ContextNotFound, match="'nope' not found") as info:
         kwargs_from_env({"DOCKER_CONFIG": str(tmp_path), "DOCKER_CONTEXT": "nope"})
+    assert info.value.name == "nope"
+    assert str(tmp_path / "contexts" / "meta") in str(info.value)
+    (tmp_path / "config.json").write_text(json.dumps({"currentContext": "gone"}))
+    with pytest.raises(ContextNotFound, match="'gone' not found"):
+        kwargs_from_env({"DOCKER_CONFIG": str(tmp_path)})

@@ -16,7 +16,7 @@ import responses
 
 from docker_client import Client, types, versions
 from docker_client.api.service import spec_features
-from docker_client.errors import InvalidArgument, InvalidVersion, NullResource
+from docker_client.errors import APIError, InvalidArgument, InvalidVersion, NullResource
 from docker_client.types import (
     ConfigReference,
     ContainerSpec,
@@ -518,26 +518,20 @@ def test_network_options_of_newer_apis_are_refused_before_sending(mocked: respon
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda c: c.create_network(""), "name"),
     (lambda c: c.create_network("n", options=["a"]), "options"),
     (lambda c: c.create_network("n", labels={"a": 1}), "labels"),
-    (lambda c: c.create_network("n", scope="planet"), "scope"),
     (lambda c: c.create_network("n", ipam="default"), "ipam"),
     (lambda c: c.connect_container_to_network("ctr", "net", ipv4_address="300.1.1.1"), "ipv4_address"),
     (lambda c: c.connect_container_to_network("", "net"), "container"),
-    (lambda c: c.inspect_network("net", scope="planet"), "scope"),
     (lambda c: c.networks(names=[1]), "names"),
     (lambda c: c.create_volume(name=5), "name"),
     (lambda c: c.create_volume(driver_opts=["a"]), "driver_opts"),
     (lambda c: c.create_volume(labels={"a": None}), "labels"),
-    (lambda c: c.init_swarm(listen_addr=""), "listen_addr"),
-    (lambda c: c.init_swarm(default_addr_pool=["not-a-cidr"]), "default_addr_pool"),
-    (lambda c: c.init_swarm(subnet_size=33), "subnet_size"),
-    (lambda c: c.init_swarm(data_path_port=80), "data_path_port"),
     (lambda c: c.init_swarm(swarm_spec="spec"), "swarm_spec"),
-    (lambda c: c.join_swarm([], "token"), "remote_addrs"),
-    (lambda c: c.join_swarm(["a:1"], ""), "join_token"),
-    (lambda c: c.update_swarm("5"), "version"),
+    (lambda c: c.init_swarm(default_addr_pool="10.0.0.0/8"), "default_addr_pool"),
+    (lambda c: c.init_swarm(subnet_size="24"), "subnet_size"),
+    (lambda c: c.update_swarm("five"), "version"),
+    (lambda c: c.service_logs("svc", stdout=True, tail=[1]), "tail"),
     (lambda c: c.update_node("node", 1.5, {}), "version"),
     (lambda c: c.unlock_swarm({"Key": "x"}), "UnlockKey"),
     (lambda c: c.create_service(TaskTemplate(ContainerSpec("b")), labels={"a": 1}), "labels"),
@@ -547,9 +541,7 @@ def test_network_options_of_newer_apis_are_refused_before_sending(mocked: respon
     (lambda c: c.update_service("svc", 1, name=5, fetch_current_spec=True), "name"),
     (lambda c: c.create_service(TaskTemplate(ContainerSpec("b")), name=["svc"]), "name"),
     (lambda c: c.service_logs("svc"), "stdout"),
-    (lambda c: c.service_logs("svc", stdout=True, tail=-1), "tail"),
     (lambda c: c.create_secret("s", 5), "data"),
-    (lambda c: c.create_secret("", "x"), "name"),
     (lambda c: c.create_secret("s", "x", driver={"Options": {}}), "driver"),
     (lambda c: c.create_config("c", "x", labels=["a"]), "labels"),
     (lambda c: c.update_secret("s", None), "version"),
@@ -558,6 +550,40 @@ def test_bad_input_sends_nothing(mocked: responses.RequestsMock, call: Any, mess
     with pytest.raises(InvalidArgument, match=message):
         call(_client())
     assert len(mocked.calls) == 0
+
+
+@pytest.mark.parametrize("call, endpoint, body", [
+    (lambda c: c.create_network(""), "POST /networks/create", {"Name": ""}),
+    (lambda c: c.create_network("n", scope="planet"), "POST /networks/create", {"Scope": "planet"}),
+    (lambda c: c.init_swarm(listen_addr=""), "POST /swarm/init", {"ListenAddr": ""}),
+    (lambda c: c.init_swarm(default_addr_pool=["not-a-cidr"]), "POST /swarm/init",
+     {"DefaultAddrPool": ["not-a-cidr"]}),
+    (lambda c: c.init_swarm(subnet_size=33), "POST /swarm/init", {"SubnetSize": 33}),
+    (lambda c: c.init_swarm(data_path_port=80), "POST /swarm/init", {"DataPathPort": 80}),
+    (lambda c: c.join_swarm([], "token"), "POST /swarm/join", {"RemoteAddrs": []}),
+    (lambda c: c.join_swarm(["a:1"], ""), "POST /swarm/join", {"JoinToken": ""}),
+    (lambda c: c.unlock_swarm(""), "POST /swarm/unlock", {"UnlockKey": ""}),
+    (lambda c: c.create_secret("", "x"), "POST /secrets/create", {"Name": ""}),
+])
+def test_values_the_daemon_judges_are_sent(call: Any, endpoint: str, body: dict[str, Any]) -> None:
+    """docker-py sends these as they are; the daemon's 4xx is what the caller sees."""
+    method, path = endpoint.split(" ")
+    with responses.RequestsMock() as daemon:
+        daemon.add(method, f"{BASE}/v1.41{path}", status=400, json={"message": "invalid"})
+        with pytest.raises(APIError) as info:
+            call(_client())
+        sent = json.loads(daemon.calls[-1].request.body)
+    assert info.value.explanation == "invalid"
+    assert {key: sent[key] for key in body} == body
+
+
+def test_versions_as_docker_py_sends_them(mocked: responses.RequestsMock) -> None:
+    client = _client()
+    client.update_swarm("5", {"Name": "default"})
+    client.update_node("node", "7", {"Role": "worker"})
+    assert [c.request.url.split("?")[1] for c in mocked.calls] == [
+        "version=5&rotateWorkerToken=0&rotateManagerToken=0",
+        "version=7"]
 
 
 def test_volume_bodies(mocked: responses.RequestsMock) -> None:

@@ -14,7 +14,7 @@ import pytest
 import responses
 
 from docker_client import Client, types, utils, versions
-from docker_client.api.container_config import ContainerConfigMixin, proxy_environment
+from docker_client.api.container_config import ContainerConfigMixin
 from docker_client.errors import DockerException, InvalidArgument, InvalidVersion
 from docker_client.types import (
     ContainerConfig,
@@ -32,6 +32,7 @@ from docker_client.types import (
     Ulimit,
 )
 from docker_client.utils.ports import build_port_bindings, split_port
+from docker_client.utils.proxy import ProxyConfig
 
 OLDEST = "1.24"
 NEWEST = "1.56"
@@ -1363,9 +1364,14 @@ def test_create_container_default_proxies(mocked: responses.RequestsMock, monkey
 
 
 def test_proxy_environment() -> None:
-    assert proxy_environment({}) == []
-    assert proxy_environment({"httpsProxy": "https://p", "httpProxy": ""}) == [
-        "https_proxy=https://p", "HTTPS_PROXY=https://p"]
+    assert ProxyConfig.from_dict({}).inject_proxy_environment(None) is None
+    config = ProxyConfig.from_dict({"httpsProxy": "https://p", "httpProxy": ""})
+    assert config.https == "https://p" and config.http == ""
+    assert config.inject_proxy_environment(None) == ["https_proxy=https://p", "HTTPS_PROXY=https://p"]
+    # the caller's own variables come after, so they win
+    assert config.inject_proxy_environment(["https_proxy=mine"]) == [
+        "https_proxy=https://p", "HTTPS_PROXY=https://p", "https_proxy=mine"]
+    assert str(config) == "ProxyConfig(http=, https=https://p, ftp=None, no_proxy=None)"
 
 
 def test_create_container_from_config_surfaces_daemon_errors(mocked: responses.RequestsMock) -> None:
