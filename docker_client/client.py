@@ -21,6 +21,7 @@ from .api.build import BuildApiMixin
 from .api.config import ConfigApiMixin
 from .api.container import ContainerApiMixin
 from .api.container_config import ContainerConfigMixin
+from .api.dockerpy import DockerPyInternalsMixin
 from .api.exec_api import ExecApiMixin
 from .api.image import ImageApiMixin
 from .api.network import NetworkApiMixin
@@ -104,6 +105,10 @@ def _encode_param(value: Any) -> Any:
     return value
 
 
+#: Methods that, replaced on an instance (``mock.patch.object(client, "request")``), get every call.
+_OVERRIDES = frozenset(("request", "send", "prepare_request"))
+
+
 class Client(
     requests.Session,
     AttachApiMixin,
@@ -111,6 +116,7 @@ class Client(
     ConfigApiMixin,
     ContainerApiMixin,
     ContainerConfigMixin,
+    DockerPyInternalsMixin,
     ExecApiMixin,
     ImageApiMixin,
     NetworkApiMixin,
@@ -290,12 +296,13 @@ class Client(
 
     def _send(self, method: str, url: str, kwargs: dict[str, Any]) -> requests.Response:
         """One of the client's own calls: ``request`` in effect, without its per-call overhead
-        (a subclass that overrides ``request``, ``send`` or ``prepare_request`` gets every call)."""
+        (a subclass that overrides ``request``, ``send`` or ``prepare_request``, or an instance
+        where one is replaced, gets every call)."""
         kwargs.setdefault("timeout", self.timeout)
         cls = type(self)
         if (cls.request is not Client.request or cls.send is not requests.Session.send
                 or cls.prepare_request is not requests.Session.prepare_request
-                or not _PLAIN_KWARGS.issuperset(kwargs)):
+                or not _PLAIN_KWARGS.issuperset(kwargs) or _OVERRIDES.intersection(self.__dict__)):
             return self.request(method, url, **kwargs)
         prefix = self._exact_prefix
         if prefix is None:

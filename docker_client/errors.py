@@ -16,6 +16,7 @@ The tree (names as in docker-py, so ``except docker.errors.X`` keeps working)::
     │   ├── InvalidType (also TypeError)         a value of the wrong type (docker-py's TypeError)
     │   └── NullResource                         an empty id or name
     ├── InvalidRepository, InvalidConfigFile, TLSParameterError, DeprecatedMethod
+    │   (InvalidReference: an InvalidRepository that is also an APIError)
     ├── CredentialsError                         a credential helper is missing or failed
     ├── ContainerError, BuildError, ImageLoadError
     ├── MissingContextParameter, ContextException, ContextAlreadyExists, ContextNotFound
@@ -181,6 +182,17 @@ class InvalidRepository(DockerException):
     pass
 
 
+class InvalidReference(InvalidRepository, APIError):
+    """An image reference the daemon would refuse ("invalid reference format"), found before a
+    request body (a build context, an image archive) is sent.
+
+    Also an :class:`APIError` (without a response), the class docker-py raises from the
+    daemon's answer, so either ``except`` keeps working."""
+
+    def __init__(self, message: str) -> None:
+        APIError.__init__(self, message)
+
+
 class InvalidConfigFile(DockerException):
     pass
 
@@ -256,6 +268,13 @@ class ContextNotFound(DockerException):
     def __init__(self, name: str, looked: str | None = None) -> None:
         super().__init__(f"context '{name}' not found" + (f" (looked for {looked})" if looked else ""))
         self.name = name
+
+
+def create_unexpected_kwargs_error(name: str, kwargs: Any) -> TypeError:
+    """docker-py's name: the ``TypeError`` Python raises for unexpected keyword arguments."""
+    quoted = [f"'{key}'" for key in sorted(kwargs)]
+    which = "an unexpected keyword argument " if len(quoted) == 1 else "unexpected keyword arguments "
+    return TypeError(f"{name}() got {which}{', '.join(quoted)}")
 
 
 def _explanation(response: requests.Response) -> str:

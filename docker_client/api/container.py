@@ -9,6 +9,7 @@ import binascii
 import io
 import json
 import math
+import os
 import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Mapping, Tuple, Union, overload
@@ -75,6 +76,8 @@ class ContainerApiMixin(ApiMixin):
             InvalidArgument: ``since``/``before`` given both as arguments and as filters, or a
                 ``limit`` that is not an integer.
         """
+        if limit is None:
+            limit = -1
         if isinstance(limit, str) and limit.strip().lstrip("-").isdigit():
             limit = int(limit)  # docker-py sends it as it is; the daemon reads the number
         if isinstance(limit, bool) or not isinstance(limit, int):
@@ -260,25 +263,32 @@ class ContainerApiMixin(ApiMixin):
         Raises:
             DockerTimeout: the container did not stop within ``timeout`` (also a requests
                 ``ReadTimeout``, as docker-py raised).
-            InvalidArgument: an unknown condition, or a timeout that is not positive.
+            InvalidType: a condition that is not a string, a timeout that is not a positive
+                number (or a requests ``(connect, read)`` pair).
+            APIError: an unknown condition (the daemon's 400).
             InvalidVersion: ``condition`` on API versions before 1.30.
             NotFound: no such container.
         """
         container_id = resource_id(container)
-        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
-                                    or timeout <= 0):
+        if isinstance(timeout, tuple) and len(timeout) == 2:
+            request_timeout: Any = timeout  # requests' (connect, read), as docker-py passes it on
+        elif timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                      or timeout <= 0):
             raise InvalidType(f"wait timeout must be a positive number of seconds, not {timeout!r}")
+        else:
+            request_timeout = self._read_timeout(timeout)
         if condition is not None:
-            if condition not in _WAIT_CONDITIONS:
-                raise InvalidArgument(
-                    f"unknown wait condition {condition!r}: expected one of {', '.join(_WAIT_CONDITIONS)}")
+            # An unknown condition is the daemon's to refuse (400), as with docker-py.
+            if not isinstance(condition, str):
+                raise InvalidType(f"a wait condition is one of {', '.join(_WAIT_CONDITIONS)}, "
+                                  f"not {condition!r}")
             self._require("POST /containers/{id}/wait condition")
         url = self._url("/containers/{0}/wait", container_id)
         try:
             # Since API 1.30 the headers come at once and the body when the container stops:
             # the read timeout bounds the wait either way.
             response = self._post(url, params=self._params(condition=condition), stream=True,
-                                  timeout=self._read_timeout(timeout))
+                                  timeout=request_timeout)
             with self._stream(response, streams.iter_json) as answers:
                 documents = list(answers)
         except DockerTimeout as exc:
@@ -483,8 +493,6 @@ class ContainerApiMixin(ApiMixin):
             ...         sys.stdout.buffer.write(chunk)
         """
         container_id = resource_id(container)
-        if not stdout and not stderr:
-            raise InvalidArgument("logs needs stdout, stderr or both")
         if follow is None:
             follow = stream
         params = self._params(stdout=bool(stdout), stderr=bool(stderr), timestamps=bool(timestamps),
@@ -706,6 +714,8 @@ def _signal(value: Any) -> str:
     Raises:
         InvalidType: neither a number nor a string.
     """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # docker-py sends int(signal)
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise InvalidType(f"a signal is a number or a name such as 'SIGTERM', not {value!r}")
     if isinstance(value, str) and value.strip().isdigit():
@@ -760,13 +770,11 @@ def _positive_int(value: Any, what: str) -> int:
 def tail_param(tail: Any) -> str | int:
     """``tail`` as the daemon takes it: ``"all"`` or a count of lines (a negative count is
     ``"all"``, as docker-py and the daemon read it)."""
-    if tail == "all":
-        return "all"
     if isinstance(tail, str) and tail.strip().isdigit():
         return int(tail)
-    if isinstance(tail, bool) or not isinstance(tail, int):
-        raise InvalidType(f"tail must be 'all' or a number of lines, not {tail!r}")
-    return tail if tail >= 0 else "all"
+    if isinstance(tail, bool) or not isinstance(tail, int) or tail < 0:
+        return "all"  # as docker-py: None, a negative count or anything else is every line
+    return tail
 
 
 def _log_time(value: Any, what: str) -> int | float | None:
@@ -794,7 +802,10 @@ def _port_spec(private_port: Any) -> str:
 
 
 def _archive_path(path: Any) -> str:
-    """A path in the container; an empty one is the daemon's to refuse (400), as with docker-py."""
+    """A path in the container (a string or an ``os.PathLike``); an empty one is the daemon's to
+    refuse (400), as with docker-py."""
+    if isinstance(path, os.PathLike):
+        path = os.fspath(path)
     if not isinstance(path, str):
         raise InvalidType(f"a path in the container must be a string, not {path!r}")
     return path

@@ -30,6 +30,7 @@ import requests
 from .. import auth, errors, streams
 from ..constants import DEFAULT_DATA_CHUNK_SIZE, STREAM_READ_SIZE
 from ..utils.convert import convert_filters
+from ..utils.resources import resource_id
 from ._base import ApiMixin
 
 log = logging.getLogger(__name__)
@@ -80,31 +81,35 @@ def check_reference(name: str, tag: Optional[str] = None) -> None:
     """Raise unless ``name`` (maybe with ``:tag`` and ``@digest``) and ``tag`` (a tag or a
     digest) are a valid image reference, as the daemon would judge it.
 
+    Used where a request body would be sent first (build, import); elsewhere the daemon judges.
+
     Raises:
-        InvalidRepository: naming what is wrong.
+        InvalidReference: naming what is wrong (an ``InvalidRepository`` and an ``APIError``).
     """
     repository, digest = name, None
     if "@" in repository:
         repository, digest = repository.split("@", 1)
     if tag is None and ":" in repository.rpartition("/")[2]:
         repository, tag = repository.rsplit(":", 1)
+    elif tag is not None and ":" in tag and ":" in repository.rpartition("/")[2]:
+        repository = repository.rsplit(":", 1)[0]  # name:tag pinned by a digest: the digest wins
     if len(repository) > _NAME_MAX:
-        raise errors.InvalidRepository(f"invalid reference format: repository name {name!r} is longer "
+        raise errors.InvalidReference(f"invalid reference format: repository name {name!r} is longer "
                                        f"than {_NAME_MAX} characters")
     if not re.fullmatch(_NAME, repository, re.ASCII):
-        raise errors.InvalidRepository(f"invalid reference format: {name!r} is not a valid repository name "
+        raise errors.InvalidReference(f"invalid reference format: {name!r} is not a valid repository name "
                                        "(lowercase letters, digits and separators, maybe after a registry)")
     if re.fullmatch(_IMAGE_ID, repository, re.ASCII):
-        raise errors.InvalidRepository(f"invalid repository name {name!r}: cannot be a 64-byte "
+        raise errors.InvalidReference(f"invalid repository name {name!r}: cannot be a 64-byte "
                                        "hexadecimal string")
     if digest is not None and not re.fullmatch(_DIGEST, digest, re.ASCII):
-        raise errors.InvalidRepository(f"invalid reference format: bad digest in {name!r}")
+        raise errors.InvalidReference(f"invalid reference format: bad digest in {name!r}")
     if tag is not None and tag != "":
         if ":" in tag:
             if not re.fullmatch(_DIGEST, tag, re.ASCII):
-                raise errors.InvalidRepository(f"invalid digest {tag!r} for {name!r}")
+                raise errors.InvalidReference(f"invalid digest {tag!r} for {name!r}")
         elif not re.fullmatch(_TAG, tag, re.ASCII):
-            raise errors.InvalidRepository(f"invalid tag {tag!r} for {name!r}: up to 128 letters, "
+            raise errors.InvalidReference(f"invalid tag {tag!r} for {name!r}: up to 128 letters, "
                                            "digits, '_', '.' and '-', not starting with '.' or '-'")
 
 
@@ -295,6 +300,7 @@ class ImageApiMixin(ApiMixin):
             auth_config: credentials to use instead of the known ones (``username``, ``password``).
         """
         self._require("GET /distribution/{name}/json")
+        image = resource_id(image, "image")
         headers = self._auth_headers(image, auth_config)
         response = self._get(self._url("/distribution/{0}/json", image), headers=headers)
         return self._result(response, json=True, not_found=errors.ImageNotFound)  # type: ignore[no-any-return]
@@ -363,7 +369,7 @@ class ImageApiMixin(ApiMixin):
             The whole progress output as text, or a stream of it.
 
         Raises:
-            InvalidRepository: the name is not a valid reference (nothing is sent).
+            APIError: the name is not a valid reference (the daemon's 400, as with docker-py).
             ImageNotFound: no such image or tag.
             APIError: any other error, from the status or the stream.
 
@@ -375,7 +381,6 @@ class ImageApiMixin(ApiMixin):
         tag = tag or image_tag or "latest"
         if all_tags:
             tag = None
-        check_reference(repository, tag)
         if platform is not None:
             self._require("POST /images/create platform")
         params = self._params(fromImage=repository, tag=tag,
@@ -426,13 +431,12 @@ class ImageApiMixin(ApiMixin):
             The whole progress output as text, or a stream of it.
 
         Raises:
-            InvalidRepository: the name is not a valid reference (nothing is sent).
+            APIError: the name is not a valid reference (the daemon's 400, as with docker-py).
             ImageNotFound: no such local image or tag.
             APIError: any other error, from the status or the stream.
         """
         if not tag:
             repository, tag = parse_repository_tag(repository)
-        check_reference(repository, tag)
         if platform is not None:
             self._require("POST /images/{name}/push platform")
         params = self._params(tag=tag, platform=platform_json(platform) if platform is not None else None)
@@ -457,10 +461,9 @@ class ImageApiMixin(ApiMixin):
             True when the daemon created the tag.
 
         Raises:
-            InvalidRepository: the new name is not a valid reference (nothing is sent).
+            APIError: the new name is not a valid reference (the daemon's 400).
             ImageNotFound: no such image.
         """
-        check_reference(repository, tag)
         if tag is None:
             # "name:tag" in one string goes as repo and tag, as the docker CLI sends it: Docker
             # Engine parses either form, Podman only this one (it appends ":latest" otherwise).

@@ -31,9 +31,10 @@ _TAR_END = b"\0" * (2 * _TAR_BLOCK)
 
 
 def _plugin_name(plugin: Any) -> str:
-    """The name of ``plugin``: a string, or a dict with ``Name`` as the daemon lists them."""
+    """The name of ``plugin``: a string, or a dict with ``Name`` as the daemon lists them (or
+    only ``Id``/``ID``, which docker-py's ``check_resource`` reads)."""
     if isinstance(plugin, Mapping):
-        plugin = plugin.get("Name")
+        plugin = plugin.get("Name") or plugin.get("Id", plugin.get("ID"))
     if plugin is None or plugin == "":
         raise NullResource("the plugin name was not provided")
     if not isinstance(plugin, str):

@@ -412,8 +412,6 @@ class ServiceApiMixin(ApiMixin):
     def _logs(self, url: str, details: bool, follow: bool, stdout: bool, stderr: bool, since: _Time,
               timestamps: bool, tail: Union[str, int], is_tty: Optional[bool],
               spec_tty: Callable[[], bool]) -> streams.Stream[bytes]:
-        if not stdout and not stderr:
-            raise InvalidArgument("logs need stdout=True, stderr=True or both")
         params = self._params(details=bool(details), follow=bool(follow), stdout=bool(stdout),
                               stderr=bool(stderr), since=to_timestamp(since, "since"),
                               timestamps=bool(timestamps), tail=tail_param(tail))

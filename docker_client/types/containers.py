@@ -133,6 +133,7 @@ class LogConfigTypesEnum:
     SPLUNK = "splunk"
     ETWLOGS = "etwlogs"
     GCPLOGS = "gcplogs"
+    _values = (JSON, SYSLOG, JOURNALD, GELF, FLUENTD, NONE, LOCAL, AWSLOGS, SPLUNK, ETWLOGS, GCPLOGS)
 
 
 class LogConfig(Dict[str, Any]):
@@ -863,10 +864,11 @@ class HostConfig(Dict[str, Any]):
 
         if restart_policy:
             self["RestartPolicy"] = _restart_policy(restart_policy)
+        # One capability as a string: docker-py sends it so, and the daemon reads it as a list.
         if cap_add:
-            self["CapAdd"] = _str_list(cap_add, "cap_add")
+            self["CapAdd"] = _str_list([cap_add] if isinstance(cap_add, str) else cap_add, "cap_add")
         if cap_drop:
-            self["CapDrop"] = _str_list(cap_drop, "cap_drop")
+            self["CapDrop"] = _str_list([cap_drop] if isinstance(cap_drop, str) else cap_drop, "cap_drop")
         if devices:
             self["Devices"] = parse_devices(devices)
         if group_add:

@@ -9,9 +9,21 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..api.image import parse_repository_tag
     from ..env import kwargs_from_env, parse_host
+    from ..types.services import convert_service_networks
     from ..versions import version_gte, version_lt
     from .build import create_archive, exclude_paths, match_tag, mkbuildcontext, tar
+    from .compat import (
+        check_resource,
+        compare_version,
+        create_host_config,
+        create_ipam_config,
+        create_ipam_pool,
+        decode_json_header,
+        minimum_version,
+        update_headers,
+    )
     from .containers import (
         convert_port_bindings,
         convert_tmpfs_mounts,
@@ -23,6 +35,7 @@ if TYPE_CHECKING:
         split_command,
     )
     from .convert import convert_filters, datetime_to_timestamp, format_environment, parse_bytes
+    from .proxy import ProxyConfig
 
 __all__ = [
     "convert_filters", "datetime_to_timestamp", "format_environment", "kwargs_from_env",
@@ -32,6 +45,10 @@ __all__ = [
     "normalize_links", "parse_devices", "parse_env_file", "split_command",
     # build contexts
     "create_archive", "exclude_paths", "match_tag", "mkbuildcontext", "tar",
+    # the rest of docker-py's docker.utils
+    "ProxyConfig", "check_resource", "compare_version", "convert_service_networks",
+    "create_host_config", "create_ipam_config", "create_ipam_pool", "decode_json_header",
+    "minimum_version", "parse_repository_tag", "update_headers",
 ]
 
 #: Where each public name lives (relative to this package).
@@ -46,6 +63,11 @@ _MODULES = {
     "parse_env_file": ".containers", "split_command": ".containers",
     "create_archive": ".build", "exclude_paths": ".build", "match_tag": ".build",
     "mkbuildcontext": ".build", "tar": ".build",
+    "ProxyConfig": ".proxy", "parse_repository_tag": "..api.image",
+    "convert_service_networks": "..types.services",
+    **{name: ".compat" for name in ("check_resource", "compare_version", "create_host_config",
+                                   "create_ipam_config", "create_ipam_pool", "decode_json_header",
+                                   "minimum_version", "update_headers")},
 }
 
 

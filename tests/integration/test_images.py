@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, Iterator, List
 import pytest
 import responses
 
-from docker_client import Client, errors, versions
+from docker_client import Client, RegistryClient, errors, versions
 from docker_client.api.image import check_reference, parse_repository_tag, platform_json
 
 from ..conftest import API_VERSION, DAEMON_HOST, ENGINE, TEST_IMAGE, short_name
@@ -144,21 +144,43 @@ def test_tag_and_remove(client: Client, names: Callable[[str], str]) -> None:
     lambda c: c.tag(TEST_IMAGE, "Upper/Case"),
     lambda c: c.tag(TEST_IMAGE, "dctest/ok", "bad tag"),
     lambda c: c.pull("UPPER"),
-    lambda c: c.pull("http://registry/image"),
     lambda c: c.pull("a:b:c"),
     lambda c: c.pull("dctest/ok", tag="-bad"),
     lambda c: c.pull("a" * 64),
-    lambda c: c.pull("x/" + "y" * 300),
     lambda c: c.push("Bad/Repo"),
-    lambda c: c.push("dctest/ok", tag="sha256:short"),
-    lambda c: c.import_image_from_data(b"", repository="Bad"),
-], ids=["tag-upper", "tag-space", "pull-upper", "pull-scheme", "pull-colons", "pull-tag", "pull-id",
-        "pull-long", "push-upper", "push-digest", "import"])
-def test_invalid_repository_is_refused_before_sending(client: Client, monkeypatch: pytest.MonkeyPatch,
-                                                      call: Callable[[Client], Any]) -> None:
-    no_requests(monkeypatch, client)
-    with pytest.raises(errors.InvalidRepository):
+], ids=["tag-upper", "tag-space", "pull-upper", "pull-colons", "pull-tag", "pull-id", "push-upper"])
+def test_an_invalid_reference_is_the_daemons_to_refuse(client: Client, call: Callable[[Client], Any]) -> None:
+    """docker-py sends these; the daemon's answer (400 on Docker Engine) is the APIError raised."""
+    with pytest.raises(errors.APIError) as info:
         call(client)
+    assert info.value.response is not None and info.value.is_error()
+
+
+@pytest.mark.parametrize("call", [
+    lambda c: c.import_image_from_data(b"", repository="Bad"),
+    lambda c: c.import_image_from_data(b"", repository="x/" + "y" * 300),
+    lambda c: c.import_image_from_data(b"", repository="dctest/ok", tag="sha256:short"),
+], ids=["import-upper", "import-long", "import-digest"])
+def test_an_invalid_reference_is_refused_before_a_body_is_sent(
+        client: Client, monkeypatch: pytest.MonkeyPatch, call: Callable[[Client], Any]) -> None:
+    no_requests(monkeypatch, client)
+    with pytest.raises(errors.InvalidRepository) as info:
+        call(client)
+    assert isinstance(info.value, errors.APIError)  # what docker-py raises, from the daemon
+
+
+def test_a_pinned_reference_is_pulled_by_its_digest(client: Client, names: Callable[[str], str]) -> None:
+    """``name:tag@digest`` (as Renovate pins images): docker-py sends ``fromImage=name:tag`` and
+    ``tag=digest``; the daemon pulls by the digest."""
+    registry = env_or_fail("DC_TEST_REGISTRY")
+    repository = names(registry)
+    client.tag(TEST_IMAGE, repository, "v1")
+    client.push(repository, "v1")
+    with RegistryClient(registry) as direct:
+        digest = direct.manifest_digest(repository.split("/", 1)[1], "v1")
+    client.remove_image(f"{repository}:v1")
+    client.pull(f"{repository}:v1@{digest}")
+    assert client.inspect_image(f"{repository}@{digest}")["Id"] == client.inspect_image(TEST_IMAGE)["Id"]
 
 
 @pytest.mark.parametrize("reference", [
