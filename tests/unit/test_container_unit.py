@@ -448,6 +448,9 @@ def test_wait_timeout_is_a_docker_timeout(mocked: responses.RequestsMock,
     with pytest.raises(errors.DockerTimeout, match=f"container {CID} did not stop within 2 seconds") as info:
         make_client("1.41").wait(CID, timeout=2)
     assert isinstance(info.value, requests.exceptions.ReadTimeout)
+    # docker-py surfaces a read timeout on a unix socket as a ConnectionError: both catch it
+    assert isinstance(info.value, requests.exceptions.ConnectionError)
+    assert not isinstance(info.value, errors.DockerConnectionError)
 
 
 @pytest.mark.parametrize("body", [b"[1]", b"", b'{"StatusCode": 0}{"StatusCode": 1}'])
