@@ -20,7 +20,7 @@ import pytest
 
 from docker_client import Client
 
-from ..conftest import API_VERSION, TEST_IMAGE
+from ..conftest import API_VERSION, ENGINE, TEST_IMAGE
 from .conftest import env_or_fail
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -80,8 +80,9 @@ def readme_world(client: Client, daemon: str, tmp_path: Path,
     try:
         yield registry
     finally:
+        # Untagged without force: Podman's forced remove takes the image and all its names.
         for image in ("busybox:latest", f"{registry}/app:1"):
-            client._delete(client._url("/images/{0}", image), params={"force": 1}).close()
+            client._delete(client._url("/images/{0}", image)).close()
 
 
 def test_the_readme_blocks_are_found() -> None:
@@ -104,6 +105,8 @@ def test_the_readme_examples_run(readme_world: str) -> None:
         with contextlib.redirect_stdout(printed):
             exec(compile(with_checks(source), "README.md", "exec"), namespace)
     output = printed.getvalue()
-    assert "die " in output  # the events block saw the container stop
+    # The events block saw the container stop; Podman answers a window of past events with none
+    # (README "Podman", pinned in podman_differences.py).
+    assert ("die " in output) is (ENGINE != "podman"), output
     assert "Successfully" in output or "COMMIT" in output or "-->" in output  # the build's steps
     namespace["client"].close()
