@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import errors
 from ._version import __version__
-from .client import Client, from_env
+from .client import Client, from_context, from_env
 from .env import kwargs_from_env
 from .tls import TLSConfig
 
@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 APIClient = Client
 
 __all__ = [
-    "APIClient", "Client", "RegistryClient", "TLSConfig", "__version__", "errors", "from_env",
-    "kwargs_from_env", "types", "utils",
+    "APIClient", "Client", "RegistryClient", "TLSConfig", "__version__", "errors", "from_context",
+    "from_env", "kwargs_from_env", "types", "utils",
 ]
 
 

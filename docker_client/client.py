@@ -33,6 +33,7 @@ from .api.swarm import SwarmApiMixin
 from .api.system import SystemApiMixin
 from .api.volume import VolumeApiMixin
 from .constants import (
+    DEFAULT_DOCKER_HOST,
     DEFAULT_MAX_POOL_SIZE,
     DEFAULT_NUM_POOLS,
     DEFAULT_NUM_POOLS_SSH,
@@ -40,7 +41,7 @@ from .constants import (
     DEFAULT_USER_AGENT,
 )
 from .credentials.config import load_general_config
-from .env import DaemonAddress, api_version_from_env, kwargs_from_env, parse_address
+from .env import DaemonAddress, api_version_from_env, context_settings, kwargs_from_env, parse_address
 from .errors import (
     APIError,
     DockerException,
@@ -201,6 +202,15 @@ class Client(
         self._exact_prefix: str | None = None  # see transport.exact_prefix
         #: docker-py's name: config.json's proxies for this daemon (code may replace it).
         self._proxy_configs = ProxyConfig.from_dict(self._proxy_settings())
+
+    @classmethod
+    def from_context(cls, name: str | None = None, **kwargs: Any) -> Client:
+        """docker-py 7.2's ``from_context``: a client for a docker CLI context (see
+        :func:`docker_client.from_context`)."""
+        params = context_settings(name)
+        params.update(kwargs)
+        params.setdefault("base_url", DEFAULT_DOCKER_HOST)
+        return cls(**params)
 
     def _mount_transport(self, tls: bool | TLSConfig, num_pools: int | None, max_pool_size: int,
                          use_ssh_client: bool) -> None:
@@ -427,6 +437,24 @@ class Client(
     def __repr__(self) -> str:
         version = self._api_version or "auto"
         return f"<docker_client.Client {self._address.where} API {version}>"
+
+
+def from_context(name: str | None = None, version: str | None = None,
+                 timeout: float | None = DEFAULT_TIMEOUT_SECONDS, max_pool_size: int = DEFAULT_MAX_POOL_SIZE,
+                 use_ssh_client: bool = False, **kwargs: Any) -> Client:
+    """A :class:`Client` for the daemon of a docker CLI context (docker-py 7.2's ``from_context``).
+
+    Args:
+        name: the context; ``None`` for the one in use (``DOCKER_CONTEXT``, else config.json's
+            ``currentContext``, else ``default``: the local socket).
+        kwargs: other :class:`Client` arguments; ``base_url``/``tls`` override the context's.
+
+    Raises:
+        ContextNotFound: no context of that name (docker-py 7.2 falls back to the local socket;
+            the docker CLI refuses it, as here).
+    """
+    return Client.from_context(name, version=version, timeout=timeout, max_pool_size=max_pool_size,
+                               use_ssh_client=use_ssh_client, **kwargs)
 
 
 def from_env(version: str | None = None, timeout: float | None = DEFAULT_TIMEOUT_SECONDS,

@@ -115,10 +115,23 @@ def _config_dir(environment: Mapping[str, str]) -> str:
     return environment.get("DOCKER_CONFIG") or os.path.join(os.path.expanduser("~"), ".docker")
 
 
-def _context_settings(environment: Mapping[str, str]) -> dict[str, Any]:
+def context_settings(name: str | None = None,
+                     environment: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``base_url`` and ``tls`` of the docker CLI context ``name``; with no name, of the context in
+    use (``DOCKER_CONTEXT``, else config.json's ``currentContext``). ``{}`` for ``default``.
+
+    Raises:
+        ContextNotFound: no context of that name (the docker CLI refuses it too).
+    """
+    if environment is None:
+        environment = os.environ
+    return _context_settings(environment, name)
+
+
+def _context_settings(environment: Mapping[str, str], name: str | None = None) -> dict[str, Any]:
     """The host and TLS files of the docker CLI context in use, if it is not the default."""
     config_dir = _config_dir(environment)
-    name = environment.get("DOCKER_CONTEXT")
+    name = name or environment.get("DOCKER_CONTEXT")
     if not name:
         try:
             with open(os.path.join(config_dir, "config.json"), encoding="utf-8") as f:

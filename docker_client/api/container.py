@@ -742,9 +742,12 @@ def _is_realtime_signal(name: str) -> bool:
 
 
 def _stop_timeout(timeout: Any) -> int | None:
-    """Seconds for ``t``: whole, rounded up; None passes."""
+    """Seconds for ``t``: whole, rounded up (a string of digits as docker-py sends it); None
+    passes; a negative number is the daemon's "as long as it takes"."""
     if timeout is None:
         return None
+    if isinstance(timeout, str) and timeout.strip().lstrip("-").isdigit():
+        timeout = int(timeout)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or math.isnan(timeout):
         raise InvalidType(f"timeout must be a number of seconds, not {timeout!r}")
     if timeout < 0:

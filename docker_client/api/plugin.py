@@ -212,6 +212,8 @@ class PluginApiMixin(ApiMixin):
             APIError: it is enabled already, or did not start.
         """
         self._require("POST /plugins/{name}/enable")
+        if isinstance(timeout, str) and timeout.strip().isdigit():
+            timeout = int(timeout)  # docker-py sends it as it is; the daemon reads the number
         if isinstance(timeout, bool) or not isinstance(timeout, int):
             raise InvalidType(f"the enable timeout is a whole number of seconds, not {timeout!r}")
         url = self._url("/plugins/{0}/enable", _plugin_name(name))

@@ -473,9 +473,9 @@ class Mount(Dict[str, Any]):
                  consistency: Optional[str] = None, propagation: Optional[str] = None,
                  no_copy: bool = False, labels: Optional[Mapping[str, str]] = None,
                  driver_config: Optional[Mapping[str, Any]] = None, tmpfs_size: Optional[Bytes] = None,
-                 tmpfs_mode: Optional[int] = None, *, non_recursive: bool = False,
-                 create_mountpoint: bool = False, read_only_non_recursive: bool = False,
-                 read_only_force_recursive: bool = False, subpath: Optional[str] = None,
+                 tmpfs_mode: Optional[int] = None, subpath: Optional[str] = None, *,
+                 non_recursive: bool = False, create_mountpoint: bool = False,
+                 read_only_non_recursive: bool = False, read_only_force_recursive: bool = False,
                  tmpfs_options: Optional[Sequence[Sequence[str]]] = None) -> None:
         super().__init__()
         if not isinstance(target, str) or not target:
@@ -515,7 +515,8 @@ class Mount(Dict[str, Any]):
             if labels:
                 options["Labels"] = _str_map(labels, "labels")
             if driver_config:
-                if not isinstance(driver_config, Mapping) or "Name" not in driver_config:
+                # {"name": ...} as docker-py passes it on: the daemon matches JSON keys in any case
+                if not isinstance(driver_config, Mapping) or not ({"Name", "name"} & set(driver_config)):
                     raise InvalidType(f"driver_config must be a DriverConfig, not {driver_config!r}")
                 options["DriverConfig"] = driver_config
             if subpath is not None:

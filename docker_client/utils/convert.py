@@ -49,7 +49,9 @@ def parse_bytes(s: Any) -> int:
             return int(s)
         except (ValueError, OverflowError):
             raise InvalidArgument(f"invalid size {s!r}: not a finite number") from None
-    if not isinstance(s, str) or not s:
+    if isinstance(s, str) and not s.strip():
+        return 0  # docker-py: an empty size is 0 (unset)
+    if not isinstance(s, str):
         raise InvalidType(f"invalid size {s!r}: expected e.g. 512, '512k', '1g'")
     text = s.strip().lower()
     if text.endswith("b") and len(text) > 1 and text[-2] in BYTE_UNITS:

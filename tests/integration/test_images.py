@@ -174,13 +174,18 @@ def test_a_pinned_reference_is_pulled_by_its_digest(client: Client, names: Calla
     ``tag=digest``; the daemon pulls by the digest."""
     registry = env_or_fail("DC_TEST_REGISTRY")
     repository = names(registry)
-    client.tag(TEST_IMAGE, repository, "v1")
+    # An image of its own (a commit): removing its names never touches the test image's.
+    container = client.create_container(TEST_IMAGE, ["true"], labels={"dctest": "pinned"})
+    try:
+        client.commit(container, repository, "v1")
+    finally:
+        client.remove_container(container, force=True)
     client.push(repository, "v1")
     with RegistryClient(registry) as direct:
         digest = direct.manifest_digest(repository.split("/", 1)[1], "v1")
     client.remove_image(f"{repository}:v1")
     client.pull(f"{repository}:v1@{digest}")
-    assert client.inspect_image(f"{repository}@{digest}")["Id"] == client.inspect_image(TEST_IMAGE)["Id"]
+    assert client.inspect_image(f"{repository}@{digest}")["Config"]["Labels"]["dctest"] == "pinned"
 
 
 @pytest.mark.parametrize("reference", [

@@ -136,3 +136,24 @@ def test_unknown_context_is_named(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text(json.dumps({"currentContext": "gone"}))
     with pytest.raises(ContextNotFound, match="'gone' not found"):
         kwargs_from_env({"DOCKER_CONFIG": str(tmp_path)})
+
+
+def test_from_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docker-py 7.2's ``from_context``: a named context, the current one, or the default."""
+    import docker_client
+
+    _make_context(tmp_path, "remote", "tcp://10.1.2.3:2376", with_tls=True)
+    _make_context(tmp_path, "plain", "unix:///run/other.sock", with_tls=False)
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    monkeypatch.delenv("DOCKER_CONTEXT", raising=False)
+    with docker_client.from_context("remote", version="1.41") as remote:
+        assert remote.base_url == "https://10.1.2.3:2376" and remote.api_version == "1.41"
+    with docker_client.Client.from_context("plain") as plain:
+        assert plain._address.socket_path == "/run/other.sock"
+    with docker_client.from_context() as default:
+        assert default._address.socket_path == "/var/run/docker.sock"
+    monkeypatch.setenv("DOCKER_CONTEXT", "plain")
+    with docker_client.from_context() as current:
+        assert current._address.socket_path == "/run/other.sock"
+    with pytest.raises(ContextNotFound):
+        docker_client.from_context("nosuch")

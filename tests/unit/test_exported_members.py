@@ -7,8 +7,8 @@ from docker_client import errors
 
 def test_top_level_exports() -> None:
     assert sorted(docker_client.__all__) == sorted([
-        "APIClient", "Client", "RegistryClient", "TLSConfig", "__version__", "errors", "from_env",
-        "kwargs_from_env", "types", "utils",
+        "APIClient", "Client", "RegistryClient", "TLSConfig", "__version__", "errors", "from_context",
+        "from_env", "kwargs_from_env", "types", "utils",
     ])
     for name in docker_client.__all__:
         assert hasattr(docker_client, name), name

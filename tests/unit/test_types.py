@@ -397,6 +397,9 @@ def test_mount_options_beyond_docker_py() -> None:
     assert Mount('/t', 'busybox', type='image', subpath='etc') == {
         'Target': '/t', 'Source': 'busybox', 'Type': 'image', 'ReadOnly': False,
         'ImageOptions': {'Subpath': 'etc'}}
+    # docker-py 7.2 has subpath as the 12th positional argument
+    assert Mount('/t', 'vol', 'volume', False, None, None, False, None, None, None, None, 'd') == \
+        Mount('/t', 'vol', subpath='d')
     assert Mount('/t', None, type='tmpfs', tmpfs_options=[['noexec'], ('nr_inodes', '1k')]) == {
         'Target': '/t', 'Source': None, 'Type': 'tmpfs', 'ReadOnly': False,
         'TmpfsOptions': {'Options': [['noexec'], ['nr_inodes', '1k']]}}
