@@ -25,7 +25,7 @@ import requests
 import docker_client
 from docker_client import Client, errors, versions
 
-from ..conftest import TEST_IMAGE
+from ..conftest import ENGINE, TEST_IMAGE
 
 MiB = 1024 * 1024
 Make = Callable[..., str]
@@ -217,9 +217,13 @@ def test_stop_and_restart_signal_need_1_42(client: Client, make: Make) -> None:
         else:
             with pytest.raises(errors.InvalidVersion, match="1.42"):
                 call(container, timeout=5, signal="SIGKILL")
-    with pytest.raises((errors.InvalidArgument, errors.InvalidVersion)):
-        client.stop(container, signal="SIGNOPE")
-    assert running(client, container) or has(client, "POST /containers/{id}/stop signal")
+    if not has(client, "POST /containers/{id}/stop signal"):
+        with pytest.raises(errors.InvalidVersion):
+            client.stop(container, signal="SIGNOPE")
+        assert running(client, container)
+    elif ENGINE != "podman":  # an unknown signal is sent, as docker-py sends it: Docker refuses it
+        with pytest.raises(errors.APIError):
+            client.stop(container, signal="SIGNOPE")
 
 
 def test_kill_with_signal_numbers_and_names(client: Client, make: Make) -> None:
