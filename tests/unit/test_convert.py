@@ -28,7 +28,11 @@ def test_parse_bytes(value: object, expected: int) -> None:
     assert parse_bytes(value) == expected
 
 
-@pytest.mark.parametrize("bad", ["", "12x", "k", "nan", "inf", float("nan"), float("inf"), None, [1]])
+def test_an_empty_size_is_zero_as_in_docker_py() -> None:
+    assert parse_bytes("") == 0 == parse_bytes("  ")
+
+
+@pytest.mark.parametrize("bad", ["12x", "k", "nan", "inf", float("nan"), float("inf"), None, [1]])
 def test_parse_bytes_refuses_nonsense(bad: object) -> None:
     with pytest.raises(InvalidArgument, match="invalid size"):
         parse_bytes(bad)
