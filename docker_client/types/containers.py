@@ -712,7 +712,7 @@ class HostConfig(Dict[str, Any]):
         memswap_limit: memory plus swap limit (-1 for unlimited swap).
         mem_reservation: memory soft limit.
         kernel_memory: kernel memory limit (deprecated in API 1.41, ignored from 1.42).
-        mem_swappiness: 0-100.
+        mem_swappiness: 0-100 (-1: the daemon's default).
         cgroup_parent: the parent cgroup.
         group_add: additional groups (names or ids) for the container's process.
         cpu_quota: microseconds of CPU time per ``cpu_period``.
@@ -837,7 +837,8 @@ class HostConfig(Dict[str, Any]):
                            "the daemon ignores it")
             self["KernelMemoryTCP"] = _bytes(kernel_memory_tcp, "kernel_memory_tcp")
         if mem_swappiness is not None:
-            self["MemorySwappiness"] = _int(mem_swappiness, "mem_swappiness", 0, 100)
+            # -1 is the daemon's "unset" (docker-py sends it; Engine 20.10 takes it)
+            self["MemorySwappiness"] = _int(mem_swappiness, "mem_swappiness", -1, 100)
         if shm_size is not None:
             self["ShmSize"] = _bytes(shm_size, "shm_size")
 

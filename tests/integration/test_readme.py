@@ -76,7 +76,10 @@ def readme_world(client: Client, daemon: str, tmp_path: Path,
     if ENGINE != "podman":
         client.tag(TEST_IMAGE, "busybox", "latest")
     monkeypatch.setenv("DOCKER_HOST", daemon)
-    monkeypatch.setenv("DOCKER_API_VERSION", API_VERSION)
+    if API_VERSION:
+        monkeypatch.setenv("DOCKER_API_VERSION", API_VERSION)
+    else:  # negotiated, as the README's reader has it
+        monkeypatch.delenv("DOCKER_API_VERSION", raising=False)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
     registry = env_or_fail("DC_TEST_AUTH_REGISTRY")

@@ -161,7 +161,10 @@ def json_splits(draw: st.DrawFn, blob: bytes, texts: Sequence[bytes]) -> list[by
     return split_at(blob, cuts)
 
 
-@PROPERTY
+# Derandomized: one CI run (in 8) raised Hypothesis's FlakyStrategyDefinition here while
+# generating ("the second run stopped drawing earlier"), which no seed reproduced; the same 150
+# examples each run keep it a test of iter_json, not of the generator.
+@settings(PROPERTY, derandomize=True)
 @given(st.data(), json_streams)
 def test_json_any_split_gives_the_documents(data: st.DataObject,
                                             stream: tuple[list[Any], list[bytes], bytes]) -> None:

@@ -158,6 +158,8 @@ def test_docker_py_forms_of_host_config() -> None:
     assert HostConfig("1.41", cap_add="SYS_ADMIN", cap_drop="ALL")["CapAdd"] == ["SYS_ADMIN"]
     assert HostConfig("1.41", cap_drop="ALL")["CapDrop"] == ["ALL"]
     assert LogConfig.types.JSON in LogConfig.types._values
+    assert HostConfig("1.41", mem_swappiness=-1)["MemorySwappiness"] == -1
+    assert HostConfig("1.41", mem_limit="")["Memory"] == 0
 
 
 @pytest.mark.parametrize("binds, message", [
@@ -824,7 +826,7 @@ def test_host_config_fields_beyond_docker_py() -> None:
     ({"shm_size": "-64m"}, "shm_size"),
     ({"shm_size": [64]}, "Invalid type for shm_size param"),
     ({"mem_swappiness": "10"}, "Invalid type for mem_swappiness param: expected int but found str"),
-    ({"mem_swappiness": 101}, "mem_swappiness param: 101 is outside 0..100"),
+    ({"mem_swappiness": 101}, "mem_swappiness param: 101 is outside -1..100"),
     ({"oom_score_adj": 5000}, "oom_score_adj"),
     ({"oom_score_adj": "5"}, "Invalid type for oom_score_adj param"),
     ({"cpu_quota": 1.5}, "Invalid type for cpu_quota param"),
