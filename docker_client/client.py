@@ -33,7 +33,6 @@ from .api.swarm import SwarmApiMixin
 from .api.system import SystemApiMixin
 from .api.volume import VolumeApiMixin
 from .constants import (
-    DEFAULT_DOCKER_HOST,
     DEFAULT_MAX_POOL_SIZE,
     DEFAULT_NUM_POOLS,
     DEFAULT_NUM_POOLS_SSH,
@@ -41,7 +40,14 @@ from .constants import (
     DEFAULT_USER_AGENT,
 )
 from .credentials.config import load_general_config
-from .env import DaemonAddress, api_version_from_env, context_settings, kwargs_from_env, parse_address
+from .env import (
+    DaemonAddress,
+    api_version_from_env,
+    context_settings,
+    discover_socket,
+    kwargs_from_env,
+    parse_address,
+)
 from .errors import (
     APIError,
     DockerException,
@@ -158,7 +164,7 @@ class Client(
         "credstore_env", "_address", "_exact_prefix", "_proxy_configs",
     ]
 
-    def __init__(self, base_url: str | None = None, version: str | None = None,
+    def __init__(self, base_url: str | DaemonAddress | None = None, version: str | None = None,
                  timeout: float | None = DEFAULT_TIMEOUT_SECONDS, tls: bool | TLSConfig = False,
                  user_agent: str = DEFAULT_USER_AGENT, num_pools: int | None = None,
                  credstore_env: dict[str, str] | None = None, use_ssh_client: bool = False,
@@ -193,7 +199,12 @@ class Client(
         self._auth_configs = auth.load_config(config_dict=self._general_configs,
                                               credstore_env=credstore_env)
 
-        self._address: DaemonAddress = parse_address(base_url, tls=bool(tls))
+        # Nothing names a daemon: the first local socket that exists (see env.socket_candidates).
+        if isinstance(base_url, DaemonAddress):  # already parsed (from_env's discovery)
+            self._address: DaemonAddress = base_url
+        else:
+            self._address = (discover_socket() if base_url is None and not tls
+                             else parse_address(base_url, tls=bool(tls)))
         self.base_url = self._address.url
         # Environment lookups (proxies, .netrc, CA bundles) cost more than a request to a local
         # socket; do them once here rather than on every call.
@@ -209,16 +220,17 @@ class Client(
         :func:`docker_client.from_context`)."""
         params = context_settings(name)
         params.update(kwargs)
-        params.setdefault("base_url", DEFAULT_DOCKER_HOST)
         return cls(**params)
 
     def _mount_transport(self, tls: bool | TLSConfig, num_pools: int | None, max_pool_size: int,
                          use_ssh_client: bool) -> None:
         address = self._address
         if address.scheme == "unix":
-            self.mount("http+unix://", transport.UnixHTTPAdapter(
+            unix_adapter = transport.UnixHTTPAdapter(
                 address.url, self.timeout, pool_connections=num_pools or DEFAULT_NUM_POOLS,
-                max_pool_size=max_pool_size))
+                max_pool_size=max_pool_size)
+            unix_adapter.where = address.where  # a discovered default names every place looked in
+            self.mount("http+unix://", unix_adapter)
         elif address.scheme == "ssh":
             self.mount("http+docker://ssh", transport.SSHHTTPAdapter(
                 address, self.timeout, pool_connections=num_pools or DEFAULT_NUM_POOLS_SSH,
@@ -464,7 +476,8 @@ def from_env(version: str | None = None, timeout: float | None = DEFAULT_TIMEOUT
     params = kwargs_from_env(environment)
     if version is None:
         version = api_version_from_env(environment)
-    params.setdefault("base_url", kwargs.pop("base_url", None) or "unix:///var/run/docker.sock")
+    # Else nothing names a daemon: the first local socket that exists (env.socket_candidates).
+    params.setdefault("base_url", kwargs.pop("base_url", None) or discover_socket(environment))
     params.update(kwargs)
     return Client(version=version, timeout=timeout, max_pool_size=max_pool_size,
                   use_ssh_client=use_ssh_client, **params)

@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from typing import Any, Mapping, NamedTuple
 from urllib.parse import quote, urlsplit
 
@@ -109,6 +110,36 @@ def parse_address(addr: str | None, tls: bool = False) -> DaemonAddress:
     path = parts.path.rstrip("/")
     url = f"{scheme}://{shown_host}:{port}{path}"
     return DaemonAddress(scheme, url, host=host, port=port, where=url)
+
+
+def socket_candidates(environment: Mapping[str, str] | None = None) -> list[str]:
+    """Where a local daemon's socket may be, in the order they are tried: Docker's
+    ``/var/run/docker.sock``; rootless Docker's ``$XDG_RUNTIME_DIR/docker.sock``; Docker
+    Desktop's ``~/.docker/run/docker.sock``; rootless Podman's
+    ``$XDG_RUNTIME_DIR/podman/podman.sock``; Podman's ``/run/podman/podman.sock``.
+    (``$XDG_RUNTIME_DIR`` unset: ``/run/user/UID``.)"""
+    if environment is None:
+        environment = os.environ
+    runtime = environment.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}"
+    home = environment.get("HOME") or os.path.expanduser("~")
+    return ["/var/run/docker.sock", f"{runtime}/docker.sock", f"{home}/.docker/run/docker.sock",
+            f"{runtime}/podman/podman.sock", "/run/podman/podman.sock"]
+
+
+def discover_socket(environment: Mapping[str, str] | None = None) -> DaemonAddress:
+    """The address of the first socket of :func:`socket_candidates` that exists; when none
+    does, ``/var/run/docker.sock``, whose "no socket" error then names every place looked in.
+    Used when neither ``DOCKER_HOST`` nor a docker CLI context names a daemon."""
+    candidates = socket_candidates(environment)
+    for path in candidates:
+        try:
+            if stat.S_ISSOCK(os.stat(path).st_mode):
+                return parse_address("unix://" + path)
+        except OSError:
+            continue
+    default = parse_address(DEFAULT_DOCKER_HOST)
+    return default._replace(where=f"{default.socket_path} (nor at any other place a daemon's socket "
+                                  f"is looked for: {', '.join(candidates[1:])})")
 
 
 def _config_dir(environment: Mapping[str, str]) -> str:

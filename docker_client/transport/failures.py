@@ -145,6 +145,14 @@ def _os_text(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
+def _no_socket(where: str, target: str) -> str:
+    """No socket at ``target``; ``where`` may say more (every place a default socket was looked
+    for: ``"/var/run/docker.sock (... looked for ...)"``)."""
+    if where.startswith(f"{target} ("):
+        return f"cannot connect to the Docker daemon: no socket at {where}"
+    return f"cannot connect to the Docker daemon: no socket at {target} (is the daemon running?)"
+
+
 def _connect_message(cause: BaseException, where: str, target: str) -> str:
     """Why a connection could not be made, as a person would say it."""
     head = f"cannot connect to the Docker daemon at {where}"
@@ -153,7 +161,7 @@ def _connect_message(cause: BaseException, where: str, target: str) -> str:
     if isinstance(cause, socket.gaierror):
         return f"{head}: cannot resolve the host name ({_os_text(cause)})"
     if isinstance(cause, FileNotFoundError):
-        return f"cannot connect to the Docker daemon: no socket at {target} (is the daemon running?)"
+        return _no_socket(where, target)
     if isinstance(cause, PermissionError):
         return f"{head}: permission denied (the socket's owner or group must include this user)"
     if isinstance(cause, ConnectionRefusedError):
@@ -169,9 +177,7 @@ def _connect_message(cause: BaseException, where: str, target: str) -> str:
     text = _os_text(cause)
     for needle, message in (("Connection refused", f"{head}: connection refused (is it running?)"),
                             ("Name or service not known", f"{head}: cannot resolve the host name"),
-                            ("No such file or directory",
-                             f"cannot connect to the Docker daemon: no socket at {target} "
-                             "(is the daemon running?)"),
+                            ("No such file or directory", _no_socket(where, target)),
                             ("Permission denied", f"{head}: permission denied")):
         if needle in text:
             return message

@@ -3,13 +3,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 from pathlib import Path
 
 import pytest
 
-from docker_client import TLSConfig, kwargs_from_env
-from docker_client.env import api_version_from_env, parse_address, parse_host
-from docker_client.errors import ContextNotFound, InvalidArgument, TLSParameterError
+import docker_client
+from docker_client import Client, TLSConfig, kwargs_from_env
+from docker_client.env import (
+    api_version_from_env,
+    discover_socket,
+    parse_address,
+    parse_host,
+    socket_candidates,
+)
+from docker_client.errors import (
+    ContextNotFound,
+    DockerConnectionError,
+    InvalidArgument,
+    TLSParameterError,
+)
 
 
 @pytest.mark.parametrize("addr, scheme, url", [
@@ -157,3 +171,52 @@ def test_from_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         assert current._address.socket_path == "/run/other.sock"
     with pytest.raises(ContextNotFound):
         docker_client.from_context("nosuch")
+
+
+def _listening(path: Path) -> socket.socket:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    return server
+
+
+def test_socket_discovery_order(tmp_path: Path) -> None:
+    """Neither DOCKER_HOST nor a context: the first of the documented places that has a socket."""
+    environment = {"XDG_RUNTIME_DIR": str(tmp_path / "run"), "HOME": str(tmp_path / "home")}
+    places = socket_candidates(environment)
+    assert places[1:] == [f"{tmp_path}/run/docker.sock", f"{tmp_path}/home/.docker/run/docker.sock",
+                          f"{tmp_path}/run/podman/podman.sock", "/run/podman/podman.sock"]
+    assert places[0] == "/var/run/docker.sock"
+    machine = [p for p in (places[0], places[4]) if os.path.exists(p)]
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "docker.sock").write_text("not a socket")  # a file is not a daemon
+    with _listening(tmp_path / "run" / "podman" / "podman.sock"), \
+            _listening(tmp_path / "home" / ".docker" / "run" / "docker.sock"):
+        found = discover_socket(environment)
+        if not machine:
+            assert found.socket_path == f"{tmp_path}/home/.docker/run/docker.sock"
+    for stale in ("podman/podman.sock",):
+        (tmp_path / "run" / stale).unlink()
+    (tmp_path / "home" / ".docker" / "run" / "docker.sock").unlink()
+    if not machine:
+        assert discover_socket(environment).socket_path == "/var/run/docker.sock"  # none: the default
+
+
+def test_no_daemon_names_every_place_looked_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    places = socket_candidates()
+    if any(os.path.exists(p) for p in places):  # a daemon on this machine: it is the one found
+        with Client() as client:
+            assert os.path.exists(client._address.socket_path)
+        return
+    with Client() as client, pytest.raises(DockerConnectionError) as info:
+        client.ping()
+    for place in places:
+        assert place in str(info.value)
+    with docker_client.from_env() as client, pytest.raises(DockerConnectionError) as info:
+        client.ping()
+    assert places[-1] in str(info.value)
