@@ -35,7 +35,7 @@ def __getattr__(name: str) -> object:
         from .registry import RegistryClient
 
         return RegistryClient
-    if name in ("types", "utils"):
+    if name in ("types", "utils", "progress"):
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'docker_client' has no attribute {name!r}")
 
