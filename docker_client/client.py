@@ -65,6 +65,7 @@ from .errors import (
 from .tls import TLSConfig
 from .transport import map_errors
 from .utils.proxy import ProxyConfig
+from .utils.resources import resource_id
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +91,7 @@ def quote_path_arg(value: Any, what: str = "path argument") -> str:
         InvalidArgument: a ``.`` or ``..`` segment.
     """
     if isinstance(value, Mapping):
-        value = value.get("Id", value.get("ID"))
-        if not value:
-            raise NullResource(f"Resource ID was not provided (no Id in the {what})")
+        value = resource_id(value, what)
     if not isinstance(value, str):
         raise InvalidType(f"expected a string {what} but got {value!r} ({type(value).__name__})")
     if not value:
@@ -324,7 +323,8 @@ class Client(
         cls = type(self)
         if (cls.request is not Client.request or cls.send is not requests.Session.send
                 or cls.prepare_request is not requests.Session.prepare_request
-                or not _PLAIN_KWARGS.issuperset(kwargs) or _OVERRIDES.intersection(self.__dict__)):
+                or not _PLAIN_KWARGS.issuperset(kwargs)
+                or not self.__dict__.keys().isdisjoint(_OVERRIDES)):
             return self.request(method, url, **kwargs)
         prefix = self._exact_prefix
         if prefix is None:

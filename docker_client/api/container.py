@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Ma
 from .. import streams
 from ..constants import DEFAULT_DATA_CHUNK_SIZE
 from ..errors import DeprecatedMethod, DockerTimeout, InvalidArgument, InvalidType, StreamParseError
-from ..utils.convert import convert_filters, datetime_to_timestamp, parse_bytes
+from ..utils.convert import convert_filters, datetime_to_timestamp, parse_bytes, whole_number
 from ..utils.resources import resource_id
 from ._base import ApiMixin
 
@@ -78,8 +78,7 @@ class ContainerApiMixin(ApiMixin):
         """
         if limit is None:
             limit = -1
-        if isinstance(limit, str) and limit.strip().lstrip("-").isdigit():
-            limit = int(limit)  # docker-py sends it as it is; the daemon reads the number
+        limit = whole_number(limit)
         if isinstance(limit, bool) or not isinstance(limit, int):
             raise InvalidType(f"limit must be an integer, not {limit!r}")
         merged = dict(filters or {})
@@ -746,8 +745,7 @@ def _stop_timeout(timeout: Any) -> int | None:
     passes; a negative number is the daemon's "as long as it takes"."""
     if timeout is None:
         return None
-    if isinstance(timeout, str) and timeout.strip().lstrip("-").isdigit():
-        timeout = int(timeout)
+    timeout = whole_number(timeout)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or math.isnan(timeout):
         raise InvalidType(f"timeout must be a number of seconds, not {timeout!r}")
     if timeout < 0:
@@ -757,8 +755,7 @@ def _stop_timeout(timeout: Any) -> int | None:
 
 def _integer(value: Any, what: str) -> int:
     """An integer, or a string of one (docker-py sends either; the daemon reads the number)."""
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
+    value = whole_number(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidType(f"{what} must be an integer, not {value!r}")
     return value
@@ -773,8 +770,7 @@ def _positive_int(value: Any, what: str) -> int:
 def tail_param(tail: Any) -> str | int:
     """``tail`` as the daemon takes it: ``"all"`` or a count of lines (a negative count is
     ``"all"``, as docker-py and the daemon read it)."""
-    if isinstance(tail, str) and tail.strip().isdigit():
-        return int(tail)
+    tail = whole_number(tail)
     if isinstance(tail, bool) or not isinstance(tail, int) or tail < 0:
         return "all"  # as docker-py: None, a negative count or anything else is every line
     return tail

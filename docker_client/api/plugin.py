@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Optional, Un
 
 from .. import auth, streams
 from ..errors import DockerException, InvalidArgument, InvalidType, NullResource
-from ..utils.convert import convert_filters
+from ..utils.convert import convert_filters, whole_number
 from ._base import ApiMixin
 
 if TYPE_CHECKING:
@@ -212,8 +212,7 @@ class PluginApiMixin(ApiMixin):
             APIError: it is enabled already, or did not start.
         """
         self._require("POST /plugins/{name}/enable")
-        if isinstance(timeout, str) and timeout.strip().isdigit():
-            timeout = int(timeout)  # docker-py sends it as it is; the daemon reads the number
+        timeout = whole_number(timeout)
         if isinstance(timeout, bool) or not isinstance(timeout, int):
             raise InvalidType(f"the enable timeout is a whole number of seconds, not {timeout!r}")
         url = self._url("/plugins/{0}/enable", _plugin_name(name))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, List, Mapping, Optional, Union
 
 from ..constants import DEFAULT_SWARM_ADDR_POOL, DEFAULT_SWARM_SUBNET_SIZE
 from ..errors import APIError, InvalidArgument, InvalidType
-from ..utils.convert import convert_filters
+from ..utils.convert import convert_filters, whole_number
 from ..utils.resources import resource_id
 from ._base import ApiMixin
 
@@ -47,8 +47,7 @@ def version_index(version: Any) -> int:
         InvalidType: neither an int nor a string of one (docker-py sends either; the daemon
             refuses a stale or negative one).
     """
-    if isinstance(version, str) and version.strip().lstrip("-").isdigit():
-        return int(version)
+    version = whole_number(version)
     if isinstance(version, bool) or not isinstance(version, int):
         raise InvalidType(f"version must be the object's Version.Index (an int), not {version!r}")
     return version

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
@@ -36,6 +37,17 @@ def to_timestamp(value: Any, what: str) -> Any:
     if isinstance(value, datetime):
         return datetime_to_timestamp(value)
     raise InvalidArgument(f"{what} must be a datetime, a timestamp or a string, not {value!r}")
+
+
+_WHOLE_NUMBER = re.compile(r"\s*-?[0-9]+\s*")
+
+
+def whole_number(value: Any) -> Any:
+    """A string of a whole number (``"5"``, ``"-1"``) as that int: docker-py sends such strings
+    as they are, and the daemon reads the number. Anything else is returned as it is."""
+    if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value):
+        return int(value)
+    return value
 
 
 def parse_bytes(s: Any) -> int:

@@ -83,6 +83,8 @@ BAD_CALLS: list[tuple[str, Callable[[Client], Any]]] = [
     ("put_archive text", lambda c: c.put_archive(CID, "/", "text")),
     ("put_archive None", lambda c: c.put_archive(CID, "/", None)),
     ("put_archive number", lambda c: c.put_archive(CID, "/", 3)),
+    ("containers limit not a number", lambda c: c.containers(limit="--5")),
+    ("resize not a number", lambda c: c.resize(CID, "24x", 80)),
     ("containers since twice", lambda c: c.containers(since="a", filters={"since": "b"})),
     ("update restart policy", lambda c: c.update_container(CID, restart_policy="always")),
     ("update memory", lambda c: c.update_container(CID, mem_limit="lots")),
