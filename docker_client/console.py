@@ -13,11 +13,14 @@ import argparse
 import code
 import os
 import sys
-from typing import Any, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 
 from ._version import __version__
 from .client import Client
 from .errors import DockerException
+
+if TYPE_CHECKING:
+    from . import answers
 
 __all__ = ["banner", "connect", "main"]
 
@@ -65,7 +68,7 @@ def banner(client: Client, context: Optional[str]) -> str:
     return "\n".join(lines)
 
 
-def _engine_name(version: Dict[str, Any]) -> str:
+def _engine_name(version: answers.SystemVersion) -> str:
     for component in version.get("Components") or []:
         if isinstance(component, dict) and component.get("Name") in ("Engine", "Podman Engine"):
             return str(component["Name"]).replace("Engine", "").strip() or "Docker Engine"

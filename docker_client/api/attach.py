@@ -20,6 +20,8 @@ from ..utils.resources import resource_id
 from ._base import ApiMixin
 
 if TYPE_CHECKING:
+    import websocket
+
     from ..env import DaemonAddress
 
 #: A container: its id or name, or a dict with its ``Id``.
@@ -96,8 +98,24 @@ class AttachApiMixin(ApiMixin):
         sock = self._open_attach(ident, params)
         return streams.read_hijacked(sock, tty=_is_raw(sock, tty), stream=stream, demux=demux)
 
+    @overload
+    def attach_socket(self, container: Container, params: Mapping[str, Any] | None = ...,
+                      ws: Literal[False] = ...) -> streams.HijackedSocket: ...
+
+    @overload
+    def attach_socket(self, container: Container, params: Mapping[str, Any] | None = ...,
+                      *, ws: Literal[True]) -> websocket.WebSocket: ...
+
+    @overload
+    def attach_socket(self, container: Container, params: Mapping[str, Any] | None,
+                      ws: Literal[True]) -> websocket.WebSocket: ...
+
+    @overload
+    def attach_socket(self, container: Container, params: Mapping[str, Any] | None = ...,
+                      ws: bool = ...) -> streams.HijackedSocket | websocket.WebSocket: ...
+
     def attach_socket(self, container: Container, params: Mapping[str, Any] | None = None,
-                      ws: bool = False) -> Any:
+                      ws: bool = False) -> streams.HijackedSocket | websocket.WebSocket:
         """Attach to a container and return the connection, to read and write it yourself.
 
         Args:
@@ -190,7 +208,7 @@ class AttachApiMixin(ApiMixin):
         response = self._post(self._url("/containers/{0}/wait", container), timeout=timeout)
         return int(self._result(response, json=True)["StatusCode"])
 
-    def _attach_websocket(self, container: str, params: Mapping[str, Any]) -> Any:
+    def _attach_websocket(self, container: str, params: Mapping[str, Any]) -> websocket.WebSocket:
         query = urlencode(self._params(**params))
         url = self._url("/containers/{0}/attach/ws", container)
         if query:

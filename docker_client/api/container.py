@@ -12,7 +12,20 @@ import math
 import os
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Mapping, Tuple, Union, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Iterable,
+    Iterator,
+    List,
+    Literal,
+    Mapping,
+    Tuple,
+    Union,
+    cast,
+    overload,
+)
 
 from .. import streams
 from ..constants import DEFAULT_DATA_CHUNK_SIZE
@@ -23,6 +36,8 @@ from ._base import ApiMixin
 
 if TYPE_CHECKING:
     import requests
+
+    from .. import answers
 
 #: A container: its id or name, or a dict with its ``Id`` (as ``containers()`` returns).
 Container = Union[str, Mapping[str, Any]]
@@ -55,7 +70,7 @@ class ContainerApiMixin(ApiMixin):
     def containers(self, quiet: bool = False, all: bool = False, trunc: bool = False,
                    latest: bool = False, since: str | None = None, before: str | None = None,
                    limit: int = -1, size: bool = False,
-                   filters: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+                   filters: Mapping[str, Any] | None = None) -> List[answers.ContainerSummary]:
         """List containers, as ``docker ps`` does (``GET /containers/json``).
 
         Args:
@@ -95,7 +110,7 @@ class ContainerApiMixin(ApiMixin):
             limit=1 if latest else (limit if limit > 0 else None),
             filters=convert_filters(merged) if merged else None,
         )
-        result: list[dict[str, Any]] = self._result(
+        result: List[answers.ContainerSummary] = self._result(
             self._get(self._url("/containers/json"), params=params), json=True)
         if quiet:
             return [{"Id": item["Id"]} for item in result]
@@ -104,7 +119,7 @@ class ContainerApiMixin(ApiMixin):
                 item["Id"] = item["Id"][:12]
         return result
 
-    def inspect_container(self, container: Container) -> dict[str, Any]:
+    def inspect_container(self, container: Container) -> answers.ContainerInspectResponse:
         """Everything the daemon knows about a container (``GET /containers/{id}/json``).
 
         Raises:
@@ -113,7 +128,7 @@ class ContainerApiMixin(ApiMixin):
         url = self._url("/containers/{0}/json", resource_id(container))
         return self._result(self._get(url), json=True)  # type: ignore[no-any-return]
 
-    def top(self, container: Container, ps_args: str | None = None) -> dict[str, Any]:
+    def top(self, container: Container, ps_args: str | None = None) -> answers.ContainerTopResponse:
         """The processes running in a container (``GET /containers/{id}/top``).
 
         Args:
@@ -135,7 +150,7 @@ class ContainerApiMixin(ApiMixin):
         url = self._url("/containers/{0}/changes", resource_id(container))
         return self._result(self._get(url), json=True)  # type: ignore[no-any-return]
 
-    def port(self, container: Container, private_port: int | str) -> list[dict[str, str]] | None:
+    def port(self, container: Container, private_port: int | str) -> List[answers.PortBinding] | None:
         """The host addresses a container port is published on, as ``docker port`` shows.
 
         Args:
@@ -155,11 +170,11 @@ class ContainerApiMixin(ApiMixin):
         if published is None:
             return None
         if "/" in wanted:
-            return published.get(wanted)  # type: ignore[no-any-return]
+            return published.get(wanted)
         for protocol in _PROTOCOLS:
             bindings = published.get(f"{wanted}/{protocol}")
             if bindings:
-                return bindings  # type: ignore[no-any-return]
+                return bindings
         return None
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -248,7 +263,7 @@ class ContainerApiMixin(ApiMixin):
         self._result(self._post(self._url("/containers/{0}/unpause", resource_id(container))))
 
     def wait(self, container: Container, timeout: float | None = None,
-             condition: str | None = None) -> dict[str, Any]:
+             condition: str | None = None) -> answers.ContainerWaitResponse:
         """Block until a container stops (``POST /containers/{id}/wait``).
 
         Args:
@@ -288,15 +303,15 @@ class ContainerApiMixin(ApiMixin):
             # the read timeout bounds the wait either way.
             response = self._post(url, params=self._params(condition=condition), stream=True,
                                   timeout=request_timeout)
-            with self._stream(response, streams.iter_json) as answers:
-                documents = list(answers)
+            with self._stream(response, streams.iter_json) as decoded:
+                documents = list(decoded)
         except DockerTimeout as exc:
             what = "stop" if condition is None else f"reach condition {condition!r}"
             raise DockerTimeout(
                 f"container {container_id} did not {what} within {timeout} seconds") from exc
         if len(documents) != 1 or not isinstance(documents[0], dict):
             raise StreamParseError(f"the daemon's answer to a wait was not one JSON object: {documents!r}")
-        return documents[0]  # type: ignore[no-any-return]
+        return cast("answers.ContainerWaitResponse", documents[0])
 
     def remove_container(self, container: Container, v: bool = False, link: bool = False,
                          force: bool = False) -> None:
@@ -538,15 +553,16 @@ class ContainerApiMixin(ApiMixin):
 
     @overload
     def stats(self, container: Container, decode: Literal[True],
-              stream: Literal[True] = ..., one_shot: bool | None = ...) -> streams.Stream[dict[str, Any]]: ...
+              stream: Literal[True] = ...,
+              one_shot: bool | None = ...) -> streams.Stream[answers.ContainerStatsResponse]: ...
 
     @overload
     def stats(self, container: Container, decode: Literal[False, None] = ...,
-              *, stream: Literal[False], one_shot: bool | None = ...) -> dict[str, Any]: ...
+              *, stream: Literal[False], one_shot: bool | None = ...) -> answers.ContainerStatsResponse: ...
 
     @overload
     def stats(self, container: Container, decode: Literal[False, None],
-              stream: Literal[False], one_shot: bool | None = ...) -> dict[str, Any]: ...
+              stream: Literal[False], one_shot: bool | None = ...) -> answers.ContainerStatsResponse: ...
 
     def stats(self, container: Container, decode: bool | None = None, stream: bool = True,
               one_shot: bool | None = None) -> Any:

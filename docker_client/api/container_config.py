@@ -11,6 +11,7 @@ from ..utils.convert import format_environment
 from ._base import ApiMixin
 
 if TYPE_CHECKING:
+    from .. import answers
     from ..env import DaemonAddress
     from ..types.containers import ContainerConfig, HostConfig
     from ..types.networks import EndpointConfig, NetworkingConfig
@@ -107,7 +108,7 @@ class ContainerConfigMixin(ApiMixin):
                          networking_config: Optional[Mapping[str, Any]] = None,
                          healthcheck: Optional[Mapping[str, Any]] = None, stop_timeout: Optional[int] = None,
                          runtime: Optional[str] = None, use_config_proxy: bool = True,
-                         platform: Optional[str] = None) -> dict[str, Any]:
+                         platform: Optional[str] = None) -> answers.ContainerCreateResponse:
         """Create a container (``POST /containers/create``); it is not started.
 
         Host-dependent settings (binds, port bindings, limits, restart policy...) go in
@@ -171,7 +172,7 @@ class ContainerConfigMixin(ApiMixin):
         return self.create_container_from_config(config, name, platform)
 
     def create_container_from_config(self, config: Mapping[str, Any], name: Optional[str] = None,
-                                     platform: Optional[str] = None) -> dict[str, Any]:
+                                     platform: Optional[str] = None) -> answers.ContainerCreateResponse:
         """``POST /containers/create`` with a body already built (a ``ContainerConfig``).
 
         Args:

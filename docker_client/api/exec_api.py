@@ -18,6 +18,7 @@ from ._base import ApiMixin
 if TYPE_CHECKING:
     import requests
 
+    from .. import answers
     from ..utils.proxy import ProxyConfig
 
 #: An exec instance: its id, or the dict ``exec_create`` returns.
@@ -42,7 +43,7 @@ class ExecApiMixin(ApiMixin):
                     environment: Mapping[str, Any] | Sequence[str] | None = None,
                     workdir: str | None = None, detach_keys: str | None = None, *,
                     console_size: tuple[int, int] | None = None,
-                    use_config_proxy: bool = True) -> dict[str, Any]:
+                    use_config_proxy: bool = True) -> answers.IDResponse:
         """Set up a command to run in a running container (``POST /containers/{id}/exec``).
 
         Args:
@@ -103,7 +104,7 @@ class ExecApiMixin(ApiMixin):
         url = self._url("/containers/{0}/exec", resource_id(container, "container"))
         return self._result(self._post_json(url, data=data), json=True)  # type: ignore[no-any-return]
 
-    def exec_inspect(self, exec_id: ExecId) -> dict[str, Any]:
+    def exec_inspect(self, exec_id: ExecId) -> answers.ExecInspectResponse:
         """What the daemon knows of an exec instance (``GET /exec/{id}/json``): ``Running``,
         ``ExitCode``, ``Pid``, ``ProcessConfig``...
 

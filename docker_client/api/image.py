@@ -11,6 +11,7 @@ import os
 import re
 from typing import (
     IO,
+    TYPE_CHECKING,
     Any,
     Iterable,
     Iterator,
@@ -32,6 +33,9 @@ from ..constants import DEFAULT_DATA_CHUNK_SIZE, STREAM_READ_SIZE
 from ..utils.convert import convert_filters
 from ..utils.resources import resource_id
 from ._base import ApiMixin
+
+if TYPE_CHECKING:
+    from .. import answers
 
 log = logging.getLogger(__name__)
 
@@ -190,11 +194,11 @@ class ImageApiMixin(ApiMixin):
     @overload
     def images(self, name: Optional[str] = ..., quiet: Literal[False] = ..., all: bool = ...,
                filters: Optional[Mapping[str, Any]] = ..., manifests: Optional[bool] = ...,
-               shared_size: Optional[bool] = ...) -> List[dict[str, Any]]: ...
+               shared_size: Optional[bool] = ...) -> List[answers.ImageSummary]: ...
 
     def images(self, name: Optional[str] = None, quiet: bool = False, all: bool = False,
                filters: Optional[Mapping[str, Any]] = None, manifests: Optional[bool] = None,
-               shared_size: Optional[bool] = None) -> Union[List[str], List[dict[str, Any]]]:
+               shared_size: Optional[bool] = None) -> Union[List[str], List[answers.ImageSummary]]:
         """List images, as ``docker images`` (``GET /images/json``).
 
         Args:
@@ -230,7 +234,7 @@ class ImageApiMixin(ApiMixin):
         return result  # type: ignore[no-any-return]
 
     def inspect_image(self, image: str, platform: Optional[Platform] = None,
-                      manifests: Optional[bool] = None) -> dict[str, Any]:
+                      manifests: Optional[bool] = None) -> answers.ImageInspect:
         """An image's details, as ``docker image inspect`` (``GET /images/{name}/json``).
 
         Args:
@@ -252,7 +256,8 @@ class ImageApiMixin(ApiMixin):
         response = self._get(self._url("/images/{0}/json", image), params=params)
         return self._result(response, json=True, not_found=errors.ImageNotFound)  # type: ignore[no-any-return]
 
-    def history(self, image: str, platform: Optional[Platform] = None) -> List[dict[str, Any]]:
+    def history(self, image: str,
+                platform: Optional[Platform] = None) -> List[answers.ImageHistoryResponseItem]:
         """An image's layers, newest first (``GET /images/{name}/history``).
 
         Args:

@@ -12,6 +12,7 @@ from ..utils.resources import resource_id
 from ._base import ApiMixin
 
 if TYPE_CHECKING:
+    from .. import answers
     from ..types.networks import Links
 
 #: A network or a container: its id or name, or a dict with its ``Id``.
@@ -53,7 +54,7 @@ def _scope(value: Any, what: str) -> str:
 
 class NetworkApiMixin(ApiMixin):
     def networks(self, names: Optional[Iterable[str]] = None, ids: Optional[Iterable[str]] = None,
-                 filters: Optional[Mapping[str, Any]] = None) -> List[dict[str, Any]]:
+                 filters: Optional[Mapping[str, Any]] = None) -> List[answers.NetworkSummary]:
         """List networks, as ``docker network ls`` does (``GET /networks``).
 
         Args:
@@ -160,7 +161,7 @@ class NetworkApiMixin(ApiMixin):
         return self._result(response, json=True)  # type: ignore[no-any-return]
 
     def inspect_network(self, net_id: Resource, verbose: Optional[bool] = None,
-                        scope: Optional[str] = None) -> dict[str, Any]:
+                        scope: Optional[str] = None) -> answers.NetworkInspect:
         """A network's details, with the containers on it (``GET /networks/{id}``).
 
         Args:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
 from .. import streams
 from ..errors import InvalidArgument, InvalidType
@@ -16,6 +16,9 @@ from ..utils.resources import resource_id
 from ._base import ApiMixin
 from .container import tail_param
 from .swarm import version_index
+
+if TYPE_CHECKING:
+    from .. import answers
 
 #: A service or a task: its id or name, or a dict with its ``ID``.
 Resource = Union[str, Mapping[str, Any]]
@@ -263,7 +266,7 @@ class ServiceApiMixin(ApiMixin):
         return self._result(self._get(url, params=self._params(**params)), json=True)  # type: ignore[no-any-return]
 
     def services(self, filters: Optional[Mapping[str, Any]] = None,
-                 status: Optional[bool] = None) -> List[dict[str, Any]]:
+                 status: Optional[bool] = None) -> List[answers.Service]:
         """The swarm's services, as ``docker service ls`` lists them (``GET /services``).
 
         Args:
@@ -496,7 +499,7 @@ class ServiceApiMixin(ApiMixin):
 
     # -- tasks -----------------------------------------------------------------------------------
 
-    def tasks(self, filters: Optional[Mapping[str, Any]] = None) -> List[dict[str, Any]]:
+    def tasks(self, filters: Optional[Mapping[str, Any]] = None) -> List[answers.Task]:
         """The swarm's tasks, as ``docker service ps`` lists them (``GET /tasks``).
 
         Args:

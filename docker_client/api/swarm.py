@@ -14,6 +14,7 @@ from ..utils.resources import resource_id
 from ._base import ApiMixin
 
 if TYPE_CHECKING:
+    from .. import answers
     from ..types.swarm import SwarmSpec
 
 #: A node: its id or hostname, or a dict with its ``ID``.
@@ -275,7 +276,7 @@ class SwarmApiMixin(ApiMixin):
 
     # -- nodes -----------------------------------------------------------------------------------
 
-    def nodes(self, filters: Optional[Mapping[str, Any]] = None) -> List[dict[str, Any]]:
+    def nodes(self, filters: Optional[Mapping[str, Any]] = None) -> List[answers.Node]:
         """The swarm's nodes, as ``docker node ls`` lists them (``GET /nodes``).
 
         Args:

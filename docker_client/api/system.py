@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
-from typing import Any, Iterable, Literal, Union, overload
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Union, overload
 
 from .. import auth, streams
 from ..utils.convert import convert_filters, to_timestamp
 from ._base import ApiMixin
+
+if TYPE_CHECKING:
+    from .. import answers
 
 _Time = Union[datetime, float, str, None]
 
@@ -48,7 +51,7 @@ class SystemApiMixin(ApiMixin):
             info["Experimental"] = info["Experimental"].lower() == "true"
         return info
 
-    def version(self, api_version: bool = True) -> dict[str, Any]:
+    def version(self, api_version: bool = True) -> answers.SystemVersion:
         """The daemon's version information (``GET /version``).
 
         Args:
@@ -57,12 +60,12 @@ class SystemApiMixin(ApiMixin):
         url = self._url("/version", versioned_api=api_version)
         return self._result(self._get(url), json=True)  # type: ignore[no-any-return]
 
-    def info(self) -> dict[str, Any]:
+    def info(self) -> answers.SystemInfo:
         """System-wide information (``GET /info``)."""
         return self._result(self._get(self._url("/info")), json=True)  # type: ignore[no-any-return]
 
     def df(self, type: Iterable[str] | str | None = None,
-           verbose: bool | None = None) -> dict[str, Any]:
+           verbose: bool | None = None) -> answers.SystemDataUsageResponse:
         """Disk usage (``GET /system/df``).
 
         Args:
@@ -81,7 +84,7 @@ class SystemApiMixin(ApiMixin):
 
     @overload
     def events(self, since: _Time = ..., until: _Time = ..., filters: dict[str, Any] | None = ...,
-               *, decode: Literal[True]) -> streams.Stream[dict[str, Any]]: ...
+               *, decode: Literal[True]) -> streams.Stream[answers.EventMessage]: ...
 
     @overload
     def events(self, since: _Time = ..., until: _Time = ..., filters: dict[str, Any] | None = ...,

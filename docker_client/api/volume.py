@@ -5,13 +5,16 @@ Cluster (CSI) volumes exist only on a swarm manager with a CSI plugin, from API 
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
 from ..errors import InvalidType
 from ..utils.convert import convert_filters
 from ..utils.resources import resource_id
 from ._base import ApiMixin
 from .swarm import version_index
+
+if TYPE_CHECKING:
+    from .. import answers
 
 #: A volume: its name, or a dict with its ``Name``.
 Volume = Union[str, Mapping[str, Any]]
@@ -33,7 +36,7 @@ def _string_map(value: Any, what: str) -> dict[str, str]:
 
 
 class VolumeApiMixin(ApiMixin):
-    def volumes(self, filters: Optional[Mapping[str, Any]] = None) -> dict[str, Any]:
+    def volumes(self, filters: Optional[Mapping[str, Any]] = None) -> answers.VolumeListResponse:
         """List volumes, as ``docker volume ls`` does (``GET /volumes``).
 
         Args:
@@ -95,7 +98,7 @@ class VolumeApiMixin(ApiMixin):
             data["ClusterVolumeSpec"] = cluster_volume_spec
         return self._result(self._post_json(self._url("/volumes/create"), data=data), json=True)  # type: ignore[no-any-return]
 
-    def inspect_volume(self, name: Volume) -> dict[str, Any]:
+    def inspect_volume(self, name: Volume) -> answers.Volume:
         """A volume's details (``GET /volumes/{name}``).
 
         Raises:

@@ -5,13 +5,16 @@ client mounted, so unix sockets, TCP, TLS (with the client's certificates) and s
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
 
 from ..errors import DockerConnectionError, DockerException
 from .adapter import DockerAdapter, TCPAdapter, split_timeout
+
+if TYPE_CHECKING:
+    import websocket
 
 __all__ = ["open_websocket"]
 
@@ -39,7 +42,7 @@ def _bytes_websocket(websocket: Any) -> Any:
     return _BYTES_WEBSOCKET
 
 
-def open_websocket(session: requests.Session, url: str, timeout: Any) -> Any:
+def open_websocket(session: requests.Session, url: str, timeout: Any) -> websocket.WebSocket:
     """A ``websocket.WebSocket`` for ``url`` (the ``http``-style URL of the endpoint).
 
     Raises:
