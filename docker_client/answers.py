@@ -1568,6 +1568,7 @@ class SystemDataUsageResponse(TypedDict, total=False):
     Containers: List[ContainerSummary]
     Volumes: List[Volume]
     BuildCache: List[BuildCache]
+    BuilderSize: int
 
 
 class SystemInfo(TypedDict, total=False):
@@ -1641,6 +1642,7 @@ class SystemInfo(TypedDict, total=False):
     BridgeNfIp6tables: bool
     ClusterStore: str
     ClusterAdvertise: str
+    ExecutionDriver: str
 
 
 class SystemInfoDefaultAddressPoolsItem(TypedDict, total=False):

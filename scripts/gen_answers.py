@@ -54,9 +54,13 @@ CALLS: Dict[str, Tuple[str, str, str]] = {
 }
 
 #: Keys daemons sent before the spec files we read were written, and which they dropped later
-#: (the Engine's CHANGELOG): ``GET /events`` sent ``status``, ``id`` and ``from`` up to API 1.51.
+#: (the Engine's CHANGELOG): ``GET /events`` sent ``status``, ``id`` and ``from`` up to API 1.51;
+#: ``GET /system/df`` sent ``BuilderSize`` up to API 1.41; ``GET /info`` sent ``ExecutionDriver``
+#: at API 1.24 (v1.24.md).
 LEGACY_KEYS: Dict[str, Dict[str, str]] = {
+    "SystemInfo": {"ExecutionDriver": "str"},
     "EventMessage": {"status": "str", "id": "str", "from": "str"},
+    "SystemDataUsageResponse": {"BuilderSize": "int"},
 }
 
 Schema = Dict[str, Any]
