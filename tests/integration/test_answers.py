@@ -15,8 +15,16 @@ from docker_client import Client, answers
 from ..conftest import ENGINE, TEST_IMAGE
 from .conftest import supports
 
-#: What Podman 5's compat API adds to Docker's answers (measured on Podman 5.8).
-PODMAN_EXTRA_KEYS: Set[str] = set()
+#: What Podman 5's compat API adds to Docker's answers (measured on Podman 5.8): Podman's own
+#: fields, which the typed answers leave out as the Engine API spec does.
+PODMAN_EXTRA_KEYS: Set[str] = {
+    "ContainerCPUStats.cpu",
+    "ContainerSummary.Config", "ContainerSummary.DefaultReadOnlyNonRecursive", "ContainerSummary.Name",
+    "ContainerSummary.NetworkingConfig", "ContainerSummary.Platform",
+    "ImageSummary.Digest", "ImageSummary.History", "ImageSummary.Names",
+    "SystemInfo.BuildahVersion", "SystemInfo.CPURealtimePeriod", "SystemInfo.CPURealtimeRuntime",
+    "SystemInfo.Rootless", "SystemInfo.SwapFree", "SystemInfo.SwapTotal", "SystemInfo.Uptime",
+}
 
 
 def _hints(cls: Any) -> Dict[str, Any]:
