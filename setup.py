@@ -17,7 +17,7 @@ setup(
     long_description=long_description,
     long_description_content_type="text/markdown",
     packages=find_packages(include=["docker_client", "docker_client.*"]),
-    package_data={"docker_client": ["py.typed"]},
+    package_data={"docker_client": ["py.typed"], "docker_client.buildkit": ["proto/*.proto"]},
     python_requires=">=3.9",
     install_requires=[
         "requests >= 2.28.0",
@@ -28,6 +28,8 @@ setup(
     extras_require={
         "ssh": ["paramiko >= 2.4.3"],
         "progress": ["tqdm >= 4.0"],
+        # BuildKit builds: the trace's protobuf messages, and HTTP/2 for the session
+        "buildkit": ["protobuf >= 4.21", "h2 >= 4.0"],
     },
     license="Apache-2.0",
     classifiers=[

@@ -11,7 +11,9 @@ The tree (names as in docker-py, so ``except docker.errors.X`` keeps working)::
     │   └── StreamInterrupted                    the connection dropped in mid-stream
     ├── DockerTimeout (also requests.ReadTimeout and requests.ConnectionError)
     ├── StreamParseError (also RuntimeError)     a malformed frame or JSON document
+    │   └── TraceDecodeError                     a BuildKit trace document that does not decode
     ├── InvalidVersion                           API version unsupported or too old for a feature
+    ├── BuilderUnavailable                       the daemon does not offer the builder asked for
     ├── InvalidArgument (also ValueError)        bad input, found before anything is sent
     │   ├── InvalidType (also TypeError)         a value of the wrong type (docker-py's TypeError)
     │   └── NullResource                         an empty id or name
@@ -159,8 +161,17 @@ class StreamParseError(DockerException, RuntimeError):
         self.msg = reason
 
 
+class TraceDecodeError(StreamParseError):
+    """A BuildKit trace document (``moby.buildkit.trace``) that is not base64 of a
+    ``StatusResponse`` protobuf message."""
+
+
 class InvalidVersion(DockerException):
     """The API version is unsupported, or too old for the feature asked for."""
+
+
+class BuilderUnavailable(DockerException):
+    """The daemon does not offer the builder asked for (BuildKit: ``build(version="2")``)."""
 
 
 class InvalidArgument(DockerException, ValueError):

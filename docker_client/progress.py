@@ -43,6 +43,7 @@ def show(stream: Iterable[Any], file: Optional[IO[str]] = None, *,
     if tty is None:
         tty = _in_notebook() or bool(getattr(out, "isatty", lambda: False)())
     renderer = _Bars(out) if tty and _tqdm() is not None else _Lines(out)
+    buildkit: Optional[_BuildKit] = None
     documents: List[Document] = []
     try:
         for item in stream:
@@ -51,14 +52,47 @@ def show(stream: Iterable[Any], file: Optional[IO[str]] = None, *,
             error = document.get("errorDetail") or ({"message": document["error"]}
                                                      if "error" in document else None)
             if error is not None:
-                raise _error(str(error.get("message", error)), documents)
-            renderer.render(document)
+                message = str(error.get("message", error))
+                if buildkit is not None:
+                    raise buildkit.trace.build_error(message, documents)
+                raise _error(message, documents)
+            if document.get("id") in _BUILDKIT_IDS:
+                buildkit = buildkit or _BuildKit(out)
+                buildkit.render(document)
+            else:
+                renderer.render(document)
     finally:
+        if buildkit is not None:
+            buildkit.close()
         renderer.close()
         close = getattr(stream, "close", None)
         if close is not None:
             close()
     return documents
+
+
+#: The ids of a BuildKit build's documents: its trace, and the built image's id.
+_BUILDKIT_IDS = ("moby.buildkit.trace", "moby.image.id")
+
+
+class _BuildKit:
+    """A BuildKit build's trace, printed as ``docker build --progress=plain`` does (in a
+    terminal too: the CLI's live view redraws a screen, which a log cannot keep)."""
+
+    def __init__(self, out: IO[str]) -> None:
+        from .buildkit.render import PlainPrinter
+        from .buildkit.trace import Trace
+
+        self.trace = Trace()
+        self.printer = PlainPrinter(out)
+
+    def render(self, document: Document) -> None:
+        update = self.trace.feed(document)
+        if update is not None:
+            self.printer.update(self.trace, update)
+
+    def close(self) -> None:
+        self.printer.close(self.trace)
 
 
 def _document(item: Any) -> Document:

@@ -60,6 +60,7 @@ FEATURES: dict[str, str] = {
     "POST /build extrahosts": "1.28",  # CHANGELOG v1.28 (docker-py says 1.27)
     "POST /build target": "1.29",  # docker-py; multi-stage builds came with 1.29
     "POST /build platform": "1.32",  # docker-py; with POST /images/create platform
+    "POST /build version": "1.39",  # BuildKit (version=2) came with Engine 18.09, API 1.39
     "POST /build/prune": "1.31",
     "POST /build/prune filters": "1.39",  # the v1.39 spec
     "POST /build/prune keep-storage": "1.39",  # the v1.39 spec; reserved-space from 1.48

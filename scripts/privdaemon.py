@@ -192,6 +192,8 @@ class Stack(Services, Teardown):
             env["DC_TEST_AUTH_REGISTRY"] = "localhost:%d" % AUTH_REGISTRY_PORT
         if self.engine == "docker28":
             env.update({
+                # sid's docker-buildx, for the machine's docker CLI (config.json's cliPluginsExtraDirs)
+                "DC_TEST_CLI_PLUGINS": str(sidroot.root_path() / "usr" / "libexec" / "docker" / "cli-plugins"),
                 "DC_TEST_PEER_HOST": "unix://%s" % self.peer_sock,
                 "DC_TEST_MANAGER_ADDR": MANAGER_ADDR,
                 "DC_TEST_PEER_ADDR": PEER_ADDR,

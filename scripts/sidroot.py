@@ -26,14 +26,16 @@ DEFAULT_ROOT = "/var/cache/docker_client-test/sid"
 MIRROR = os.environ.get("DC_TEST_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 SUITE = "sid"
 # docker.io brings dockerd, containerd and runc; docker-cli is the reference client the tests
-# compare against; podman with the runtime and network pieces it uses here.
-BOOTSTRAP_PACKAGES = ["docker.io", "docker-cli", "ca-certificates", "procps"]
+# compare against, with docker-buildx for its BuildKit builds; podman with the runtime and
+# network pieces it uses here.
+BOOTSTRAP_PACKAGES = ["docker.io", "docker-cli", "docker-buildx", "ca-certificates", "procps"]
 EXTRA_PACKAGES = ["podman", "runc", "conmon", "netavark", "aardvark-dns", "catatonit"]
 # Bump when the recipe changes: a cached root with another stamp is rebuilt.
-RECIPE = "4 %s %s %s" % (SUITE, " ".join(BOOTSTRAP_PACKAGES), " ".join(EXTRA_PACKAGES))
+RECIPE = "5 %s %s %s" % (SUITE, " ".join(BOOTSTRAP_PACKAGES), " ".join(EXTRA_PACKAGES))
 STAMP = ".dctest-recipe"
 # Files every engine needs from the root; a root without one of them is rebuilt.
 REQUIRED = ("usr/sbin/dockerd", "usr/bin/containerd", "usr/sbin/runc", "usr/bin/docker", "usr/bin/podman",
+            "usr/libexec/docker/cli-plugins/docker-buildx",
             "usr/bin/sleep", "usr/bin/umount", "usr/lib/podman/netavark", "usr/bin/ps")
 APT_OPTS = ["-o", "Acquire::Check-Valid-Until=false", "-o", "Acquire::Retries=3"]
 

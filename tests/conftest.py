@@ -102,6 +102,8 @@ def _left_out_because(item: Any) -> str | None:
         return "two_nodes"
     if ENGINE != "podman" and item.get_closest_marker("podman_only"):
         return "podman_only"
+    if ENGINE != "docker28" and item.get_closest_marker("buildx"):
+        return "buildx"
     return None
 
 
@@ -148,6 +150,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"TWO-NODES: {_left_out['two_nodes']} tests left out (Engine 28 only)")
     if _left_out.get("podman_only"):
         terminalreporter.write_line(f"PODMAN-ONLY: {_left_out['podman_only']} tests left out (Podman only)")
+    if _left_out.get("buildx"):
+        terminalreporter.write_line(f"BUILDX: {_left_out['buildx']} tests left out (Engine 28 only)")
     skipped = terminalreporter.stats.get("skipped", [])
     count = sum(1 for report in skipped if _DAEMON_SKIP_REASON in str(report.longrepr))
     terminalreporter.write_line(f"DAEMON-SKIPS: {count}")

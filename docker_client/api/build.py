@@ -34,6 +34,8 @@ from ._base import ApiMixin
 from .image import Platform, check_reference, platform_string
 
 if TYPE_CHECKING:
+    from ..buildkit.session import SecretSource
+    from ..env import DaemonAddress
     from ..utils.proxy import ProxyConfig
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,9 @@ class BuildApiMixin(ApiMixin):
 
     if TYPE_CHECKING:
         _proxy_configs: ProxyConfig
+        _address: DaemonAddress
+
+        def ping_info(self) -> dict[str, Any]: ...
 
     @overload
     def build(self, path: Optional[str] = ..., tag: Optional[Union[str, Sequence[str]]] = ...,
@@ -63,7 +68,8 @@ class BuildApiMixin(ApiMixin):
               network_mode: Optional[str] = ..., squash: Optional[bool] = ...,
               extra_hosts: Optional[Union[Mapping[str, str], Sequence[str]]] = ...,
               platform: Optional[Platform] = ..., isolation: Optional[str] = ...,
-              use_config_proxy: bool = ...) -> streams.Stream[bytes]: ...
+              use_config_proxy: bool = ..., version: Optional[str] = ...,
+              secrets: Optional[Mapping[str, SecretSource]] = ...) -> streams.Stream[bytes]: ...
 
     @overload
     def build(self, path: Optional[str] = ..., tag: Optional[Union[str, Sequence[str]]] = ...,
@@ -77,7 +83,8 @@ class BuildApiMixin(ApiMixin):
               network_mode: Optional[str] = ..., squash: Optional[bool] = ...,
               extra_hosts: Optional[Union[Mapping[str, str], Sequence[str]]] = ...,
               platform: Optional[Platform] = ..., isolation: Optional[str] = ...,
-              use_config_proxy: bool = ...) -> streams.Stream[dict[str, Any]]: ...
+              use_config_proxy: bool = ..., version: Optional[str] = ...,
+              secrets: Optional[Mapping[str, SecretSource]] = ...) -> streams.Stream[dict[str, Any]]: ...
 
     def build(self, path: Optional[str] = None, tag: Optional[Union[str, Sequence[str]]] = None,
               quiet: bool = False, fileobj: Optional[Context] = None, nocache: bool = False,
@@ -90,8 +97,10 @@ class BuildApiMixin(ApiMixin):
               network_mode: Optional[str] = None, squash: Optional[bool] = None,
               extra_hosts: Optional[Union[Mapping[str, str], Sequence[str]]] = None,
               platform: Optional[Platform] = None, isolation: Optional[str] = None,
-              use_config_proxy: bool = True) -> streams.Stream[Any]:
-        """Build an image, as ``docker build`` with the classic builder (``POST /build``).
+              use_config_proxy: bool = True, version: Optional[str] = None,
+              secrets: Optional[Mapping[str, SecretSource]] = None) -> streams.Stream[Any]:
+        """Build an image, as ``docker build`` does (``POST /build``): with the classic builder,
+        or with BuildKit (``version="2"``).
 
         The context is one of:
 
@@ -110,6 +119,17 @@ class BuildApiMixin(ApiMixin):
         Errors of the build itself (a failing ``RUN``) are items of the stream
         (``{"errorDetail": ...}``), as the daemon sends them; :class:`APIError` is raised for
         a refused request.
+
+        With ``version="2"`` the same context goes to BuildKit. Its output is a trace:
+        ``{"id": "moby.buildkit.trace", "aux": "<base64>"}`` documents, which
+        :class:`docker_client.buildkit.Trace` decodes into steps, progress and logs and
+        :func:`docker_client.progress.show` prints as ``docker build --progress=plain`` does,
+        then ``{"id": "moby.image.id", "aux": {"ID": ...}}``. A session
+        (:class:`docker_client.buildkit.Session`) runs alongside for the length of the
+        stream: it answers the daemon's requests for registry credentials (one host at a time,
+        from config.json, credential helpers and ``login``; ``X-Registry-Config`` is not sent)
+        and for ``secrets``. Close the stream (or read it to its end) to end the session; the
+        stream's ``session`` attribute is it (``session.calls`` lists what the daemon asked).
 
         Args:
             path: the context directory, a URL, or ``"-"``.
@@ -139,6 +159,12 @@ class BuildApiMixin(ApiMixin):
             platform: ``os[/arch[/variant]]`` (API 1.32+).
             isolation: isolation technology (Windows).
             use_config_proxy: pass config.json's proxies as build arguments.
+            version: the builder: ``"1"`` the classic one, ``"2"`` BuildKit (API 1.39+; a
+                daemon whose ``/_ping`` names another builder is refused); default: the
+                daemon's choice (classic before Engine 23).
+            secrets: ``{id: bytes or a file's path}`` for ``RUN --mount=type=secret,id=<id>``
+                (BuildKit only): sent to the daemon only when a step mounts them, never part of
+                the image, its history or the cache keys. Needs the ``buildkit`` extra.
 
         Returns:
             The build output, a stream.
@@ -150,6 +176,8 @@ class BuildApiMixin(ApiMixin):
             InvalidArgument: a malformed ``.dockerignore`` pattern, an unknown
                 ``container_limits`` key.
             InvalidVersion: an argument this API version does not have.
+            BuilderUnavailable: ``version="2"`` and the daemon's ``/_ping`` names another
+                builder (Podman's Buildah).
             APIError: the daemon refused the build.
 
         Example:
@@ -158,6 +186,7 @@ class BuildApiMixin(ApiMixin):
         """
         if path is None and fileobj is None:
             raise errors.InvalidType("Either path or fileobj needs to be provided.")
+        buildkit = self._builder_version(version, secrets)
         if gzip and encoding is not None:
             raise errors.DockerException("Can not use custom encoding if gzip is enabled")
         tags = [tag] if isinstance(tag, str) else list(tag or [])
@@ -207,13 +236,18 @@ class BuildApiMixin(ApiMixin):
             headers["Content-Type"] = "application/tar"
             if encoding:
                 headers["Content-Encoding"] = encoding
+        decoder = streams.iter_json if decode else streams.iter_json_lines
+        if version is not None:
+            params["version"] = str(version)
+        if buildkit:
+            return self._build_with_session(params, headers, body, timeout, decoder, secrets)
         registry_config = self._registry_config()
         if registry_config:
             headers["X-Registry-Config"] = registry_config
         response = self._post(self._url("/build"), data=body, params=params, headers=headers,
                               stream=True,
                               timeout=self._head_timeout() if timeout is None else timeout)
-        return self._stream(response, streams.iter_json if decode else streams.iter_json_lines)
+        return self._stream(response, decoder)
 
     def prune_builds(self, filters: Optional[Mapping[str, Any]] = None, keep_storage: Optional[int] = None,
                      all: Optional[bool] = None, max_used_space: Optional[int] = None,
@@ -253,6 +287,55 @@ class BuildApiMixin(ApiMixin):
         return self._result(self._post(self._url("/build/prune"), params=params), json=True)  # type: ignore[no-any-return]
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _builder_version(self, version: Optional[str],
+                         secrets: Optional[Mapping[str, SecretSource]]) -> bool:
+        """Whether the build is BuildKit's, checked: the version asked for, the API version and
+        what the daemon offers."""
+        if version is not None:
+            if str(version) not in ("1", "2"):
+                raise errors.InvalidArgument(f"the builder version is '1' (classic) or '2' (BuildKit), "
+                                             f"not {version!r}")
+            self._require("POST /build version")
+        buildkit = version is not None and str(version) == "2"
+        if secrets and not buildkit:
+            raise errors.InvalidArgument("build secrets need BuildKit: build(..., version='2', secrets=...)")
+        if buildkit:
+            # Engines before 23 name no builder unless configured to, and build with BuildKit
+            # when asked: only a daemon that names another builder is refused.
+            offered = self.ping_info().get("BuilderVersion")
+            if offered is not None and offered != "2":
+                raise errors.BuilderUnavailable(
+                    f"the Docker daemon at {self._address.where} does not offer BuildKit: its /_ping "
+                    f"answers Builder-Version: {offered}")
+        return buildkit
+
+    def _build_with_session(self, params: dict[str, Any], headers: dict[str, Any], body: Any,
+                            timeout: Optional[float], decoder: Any,
+                            secrets: Optional[Mapping[str, SecretSource]]) -> streams.Stream[Any]:
+        """A BuildKit build, with a session serving credentials and secrets until its stream ends."""
+        from ..buildkit.session import Session
+
+        session = Session(self, secrets).start()  # type: ignore[arg-type]
+        params["session"] = session.id
+        try:
+            response = self._post(self._url("/build"), data=body, params=params, headers=headers,
+                                  stream=True,
+                                  timeout=self._head_timeout() if timeout is None else timeout)
+            self._raise_for_status(response)
+        except BaseException:
+            session.close()
+            raise
+
+        def documents() -> Iterator[Any]:
+            try:
+                yield from decoder(streams.iter_raw(response))
+            finally:
+                session.close()
+
+        stream = streams.Stream(response, documents())
+        stream.session = session  # type: ignore[attr-defined]  # what the daemon asked of it
+        return stream
 
     def _build_params(self, buildargs: Optional[Mapping[str, str]], shmsize: Optional[int],
                       labels: Optional[Mapping[str, str]], cache_from: Optional[Sequence[str]],
