@@ -193,7 +193,7 @@ class Stack(Services, Teardown):
         if self.engine == "docker28":
             env.update({
                 # sid's docker-buildx, for the machine's docker CLI (config.json's cliPluginsExtraDirs)
-                "DC_TEST_CLI_PLUGINS": str(sidroot.root_path() / "usr" / "libexec" / "docker" / "cli-plugins"),
+                "DC_TEST_CLI_PLUGINS": str(sidroot.root_path() / "usr/libexec/docker/cli-plugins"),
                 "DC_TEST_PEER_HOST": "unix://%s" % self.peer_sock,
                 "DC_TEST_MANAGER_ADDR": MANAGER_ADDR,
                 "DC_TEST_PEER_ADDR": PEER_ADDR,
