@@ -8,6 +8,7 @@ the client asks ``/_ping`` who it is talking to).
 """
 from __future__ import annotations
 
+import io
 import re
 from typing import Any, Callable
 
@@ -64,3 +65,9 @@ def test_an_object_that_is_not_there_is_not_a_refusal(client: Client) -> None:
         client.inspect_container("dctest-no-such-container")
     assert info.value.refused_by is None
     assert "no such container" in (info.value.explanation or "")
+
+
+def test_podman_does_not_offer_buildkit(client: Client) -> None:
+    with pytest.raises(errors.BuilderUnavailable) as caught:
+        client.build(fileobj=io.BytesIO(f"FROM {TEST_IMAGE}\n".encode()), version="2")
+    assert client._address.where in str(caught.value) and "Builder-Version: 1" in str(caught.value)
