@@ -106,6 +106,13 @@ CASES: Tuple[Case, ...] = (
     Case("build_context", "files", "the build-context tar of 20,000 small files, 30-pattern .dockerignore",
          ">= 10x faster than docker-py; file set = the docker CLI's", {"dirs": 200, "files_per_dir": 100},
          {"dirs": 20, "files_per_dir": 100}, clients=("docker_client", "docker-py")),
+    Case("build_classic", "calls", "`build(path)` with the classic builder, no cache: 200 files, COPY + RUN",
+         "docker_client >= docker-py builds/s (the daemon's work dominates)", {"builds": 5, "files": 200},
+         {"builds": 2, "files": 200}, timeout=600.0, max_reps=3),
+    Case("build_buildkit", "calls", "`build(path, version='2')` with BuildKit and its session, no cache: "
+         "the same context", "docker_client within 10% of raw (POST /build?version=2, no session)",
+         {"builds": 5, "files": 200}, {"builds": 2, "files": 200}, clients=("docker_client", "raw"),
+         timeout=600.0, max_reps=3),
 )
 
 BY_NAME: Dict[str, Case] = {case.name: case for case in CASES}

@@ -146,6 +146,19 @@ class Fixtures:
     def _for_events(self, events: int, producers: int) -> Dict[str, Any]:
         return {"image": IMAGE}
 
+    def _for_build(self, builds: int, files: int) -> Dict[str, Any]:
+        """A context of ``files`` small files, and a Dockerfile that copies them and runs a step."""
+        root = self.workdir / f"build-{files}"
+        if not root.exists():
+            (root / "src").mkdir(parents=True)
+            for number in range(files):
+                (root / "src" / f"f{number:04d}.txt").write_bytes(b"x" * (number % 512) + b"\n")
+            (root / "Dockerfile").write_text(f"FROM {IMAGE}\nCOPY src /src\nRUN ls /src | wc -l > /count\n")
+        return {"image": IMAGE, "path": str(root)}
+
+    _for_build_classic = _for_build
+    _for_build_buildkit = _for_build
+
     # -- archives and images --------------------------------------------------------------
 
     def _for_put_archive(self, size: int) -> Dict[str, Any]:

@@ -571,6 +571,45 @@ def case_build_context(client: str, params: Params, meter: Meter) -> Outcome:
     return outcome
 
 
+# -- builds -----------------------------------------------------------------------------------
+
+
+def case_build(case: str, client: str, params: Params, meter: Meter) -> Outcome:
+    """``builds`` builds of the context without cache, each output read to its end and checked
+    for the built image: classic (docker_client, docker-py) or BuildKit (docker_client with its
+    session; raw: the same tar POSTed with version=2 and no session)."""
+    count, path = params["builds"], params["path"]
+    buildkit = case == "build_buildkit"
+    outcome = Outcome(units=count)
+    api = connect(client)
+    if client == "raw":
+        from docker_client import build_context
+
+        body = b"".join(build_context.prepare_context(path).chunks)
+        query = "nocache=1&networkmode=none" + ("&version=2" if buildkit else "")
+
+        def build_once() -> bool:
+            resp = api.request("POST", f"{API}/build?{query}", body,
+                               headers={"Content-Type": "application/x-tar"})
+            text = b"".join(resp.expect(200).iter_body())
+            return b'"moby.image.id"' in text or b"Successfully built" in text
+    else:
+        extra = {"version": "2"} if buildkit else {}
+
+        def build_once() -> bool:
+            documents = list(api.build(path=path, nocache=True, network_mode="none", decode=True, **extra))
+            if any("error" in d or "errorDetail" in d for d in documents):
+                raise RuntimeError(f"the build failed: {documents[-1]}")
+            return any(d.get("id") == "moby.image.id" or "Successfully built" in d.get("stream", "")
+                       for d in documents)
+
+    lock = threading.Lock()
+    meter.start()
+    repeat(build_once, count, outcome, lock)
+    meter.stop()
+    return outcome
+
+
 # -- import -----------------------------------------------------------------------------------
 
 _IMPORT_CODE = """\
@@ -635,6 +674,8 @@ def run_case(case: str, client: str, params: Params) -> Dict[str, Any]:
         "image_save": lambda: case_download(case, client, params, meter),
         "image_load": lambda: case_image_load(client, params, meter),
         "build_context": lambda: case_build_context(client, params, meter),
+        "build_classic": lambda: case_build(case, client, params, meter),
+        "build_buildkit": lambda: case_build(case, client, params, meter),
     }
     try:
         outcome = runners[case]()

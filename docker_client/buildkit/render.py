@@ -106,8 +106,10 @@ class PlainPrinter:
             self._finish(step)
 
     def _status_line(self, status: Progress) -> Optional[str]:
-        """``ID 1.20MB / 3.40MB 0.3s done``; None for an unfinished status already shown."""
-        if status.completed is None and status.id in self.shown_status:
+        """``ID 1.20MB / 3.40MB 0.3s done``; None for an unfinished status already shown or
+        with no amount to show (it is printed when done, as the CLI's batching mostly does)."""
+        if status.completed is None and (status.id in self.shown_status
+                                         or not (status.current or status.total)):
             return None
         amount = ""
         if status.total:

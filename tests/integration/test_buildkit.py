@@ -8,6 +8,7 @@ host alone. On Engine 28 the image is compared, layer by layer, with the one the
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -277,3 +278,23 @@ def test_a_multi_stage_build_gives_the_image_the_cli_gives(client: Client, tags:
     assert listing["app/joined"][6] == hashlib.sha256(b"alpha\ngamma\n").hexdigest()
     assert listing["app/listing"][6] == hashlib.sha256(b"Dockerfile\na.txt\nb\nrun.sh\n").hexdigest()
 
+
+def test_the_readme_example_runs(client: Client, tags: Callable[[], str]) -> None:
+    if not buildkit_api(client):
+        return
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = readme.split("<!-- readme: buildkit", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    tag = tags()
+    source = block.replace("busybox", TEST_IMAGE).replace('"app:bk"', repr(tag)).replace(
+        'network_mode="none",', 'network_mode="none", nocache=True,')  # the step's output, not its cache
+    assert "nocache=True" in source
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(source, {"client": client, "io": io, "show": show})  # the README's own code
+    lines = out.getvalue().splitlines()
+    step = "RUN --mount=type=secret,id=token wc -c < /run/secrets/token"
+    run = next(line for line in lines if line.endswith(step))
+    number = run.split()[0]
+    assert any(line.startswith(f"{number} 0.") and line.endswith(" 6") for line in lines), lines
+    assert f"{number} DONE" in {line.rsplit(" ", 1)[0] for line in lines}
+    assert client.inspect_image(tag)["Id"]
