@@ -1,8 +1,9 @@
 """The README's Python examples, run as written against the test daemon.
 
 Each ```python block runs in order in one namespace (a block after ``<!-- readme: not run -->``
-is skipped: it names other machines, or needs BuildKit and test_buildkit.py runs it). Two substitutions adapt them to the test machine: the
-image ``busybox`` is the test image tagged so, and the registry ``localhost:5000`` with
+is skipped: it names other machines, or needs BuildKit and test_buildkit.py runs it). Two
+substitutions adapt them to the test machine: the image ``busybox`` is the test image tagged
+so, and the registry ``localhost:5000`` with
 ``me``/``secret`` is the test's htpasswd registry and its credentials. A line
 ``expression  # literal`` (a literal that is not a string) is checked: the expression must
 equal it. An example that stops working fails here.
