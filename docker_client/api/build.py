@@ -130,6 +130,8 @@ class BuildApiMixin(ApiMixin):
         from config.json, credential helpers and ``login``; ``X-Registry-Config`` is not sent)
         and for ``secrets``. Close the stream (or read it to its end) to end the session; the
         stream's ``session`` attribute is it (``session.calls`` lists what the daemon asked).
+        Without the ``buildkit`` extra (``protobuf``, ``h2``) a build without ``secrets`` runs
+        without a session, its credentials sent as for the classic builder.
 
         Args:
             path: the context directory, a URL, or ``"-"``.
@@ -316,7 +318,21 @@ class BuildApiMixin(ApiMixin):
         """A BuildKit build, with a session serving credentials and secrets until its stream ends."""
         from ..buildkit.session import Session
 
-        session = Session(self, secrets).start()  # type: ignore[arg-type]
+        try:
+            session = Session(self, secrets)  # type: ignore[arg-type]
+        except errors.DockerException as missing:  # without the buildkit extra
+            if secrets:
+                raise
+            # The build needs no session: credentials go as with the classic builder.
+            log.debug("BuildKit build without a session: %s", missing)
+            registry_config = self._registry_config()
+            if registry_config:
+                headers["X-Registry-Config"] = registry_config
+            response = self._post(self._url("/build"), data=body, params=params, headers=headers,
+                                  stream=True,
+                                  timeout=self._head_timeout() if timeout is None else timeout)
+            return self._stream(response, decoder)
+        session.start()
         params["session"] = session.id
         try:
             response = self._post(self._url("/build"), data=body, params=params, headers=headers,

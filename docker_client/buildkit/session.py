@@ -89,6 +89,9 @@ class Session:
         self._secrets = read_secrets(secrets or {})
         self._handlers: Dict[str, Tuple[Any, Callable[[Any], Any]]] = {}
         pb = _protobuf.modules()
+        from .http2 import _h2
+
+        _h2()  # the h2 package, checked before the session is opened
         self._handlers[HEALTH_CHECK] = (pb.buildkit_health_pb2.HealthCheckRequest, self._health)
         if auth:
             self._handlers[CREDENTIALS] = (pb.buildkit_auth_pb2.CredentialsRequest, self._credentials)

@@ -350,3 +350,26 @@ def test_build_arguments_are_checked_before_sending() -> None:
     with pytest.raises(errors.InvalidVersion):
         old = Client(base_url="unix:///nonexistent/docker.sock", version="1.38")
         old.build(fileobj=dockerfile, version="2")
+
+
+def test_without_the_extra_a_build_runs_without_a_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    import responses
+
+    from docker_client.buildkit import _protobuf
+
+    def missing() -> Any:
+        raise errors.DockerException("BuildKit's messages need the protobuf package")
+
+    monkeypatch.setattr(_protobuf, "modules", missing)
+    host = "http://127.0.0.1:2375"
+    with responses.RequestsMock() as rsps, Client(base_url="tcp://127.0.0.1:2375", version="1.41") as client:
+        rsps.add(responses.HEAD, f"{host}/v1.41/_ping",
+                 headers={"Api-Version": "1.41", "Builder-Version": "2"})
+        rsps.add(responses.POST, f"{host}/v1.41/build", body=_raw("ok"))
+        documents = list(client.build(fileobj=io.BytesIO(b"FROM scratch\n"), version="2", decode=True))
+        assert documents == _documents("ok")
+        sent = [call.request for call in rsps.calls if "/build" in call.request.url][0]
+        assert "version=2" in sent.url and "session=" not in sent.url
+        with pytest.raises(errors.DockerException, match="protobuf"):
+            client.build(fileobj=io.BytesIO(b"FROM scratch\n"), version="2", secrets={"a": b"x"})
+        assert len([call for call in rsps.calls if "/build" in call.request.url]) == 1
