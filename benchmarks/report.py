@@ -119,6 +119,10 @@ def judge(case: Case, s: Summary) -> Tuple[Optional[bool], str]:
         _at_least(problems, s["vs_docker_py"], 10.0, "x docker-py")
         if ours["extra"].get("same_as_cli") is not True:
             problems.append("file set differs from the CLI's")
+    elif name == "build_classic":
+        _at_least(problems, s["vs_docker_py"], 1.0, "x docker-py")
+    elif name == "build_buildkit":
+        _at_least(problems, s["vs_raw"], 0.9, "of raw")
     elif kind == "bytes":
         _at_least(problems, s["vs_raw"], 0.9, "of raw")
         growth = ours["rss_growth_mib"]
