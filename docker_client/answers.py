@@ -17,19 +17,20 @@ class Address(TypedDict, total=False):
     PrefixLen: int
 
 
-class BuildCache(TypedDict, total=False):
-    """BuildCache contains information about a build cache record."""
-
-    ID: str
-    Parent: str
-    Type: str
-    Description: str
-    InUse: bool
-    Shared: bool
-    Size: int
-    CreatedAt: str
-    LastUsedAt: str
-    UsageCount: int
+#: BuildCache contains information about a build cache record.
+BuildCache = TypedDict("BuildCache", {
+    "ID": "str",
+    "Parent": "str",
+    "Type": "str",
+    "Description": "str",
+    "InUse": "bool",
+    "Shared": "bool",
+    "Size": "int",
+    "CreatedAt": "str",
+    "LastUsedAt": "str",
+    "UsageCount": "int",
+    " Parents": "List[str]",
+}, total=False)
 
 
 class BuildCacheDiskUsage(TypedDict, total=False):

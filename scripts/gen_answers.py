@@ -56,8 +56,11 @@ CALLS: Dict[str, Tuple[str, str, str]] = {
 #: Keys daemons sent before the spec files we read were written, and which they dropped later
 #: (the Engine's CHANGELOG): ``GET /events`` sent ``status``, ``id`` and ``from`` up to API 1.51;
 #: ``GET /system/df`` sent ``BuilderSize`` up to API 1.41; ``GET /info`` sent ``ExecutionDriver``
-#: at API 1.24 (v1.24.md).
+#: at API 1.24 (v1.24.md). And one the daemons send that no spec names: Engine 23 and later send a
+#: build cache record's ``Parents`` as ``" Parents"`` (a leading space in moby's JSON tag of
+#: ``build.CacheRecord``; measured on Engine 28.5).
 LEGACY_KEYS: Dict[str, Dict[str, str]] = {
+    "BuildCache": {" Parents": "List[str]"},
     "SystemInfo": {"ExecutionDriver": "str"},
     "EventMessage": {"status": "str", "id": "str", "from": "str"},
     "SystemDataUsageResponse": {"BuilderSize": "int"},

@@ -34,6 +34,15 @@ pytestmark = pytest.mark.podman_refuses("BuildKit")
 FROM = f"FROM {TEST_IMAGE}\n"
 
 
+@pytest.fixture(autouse=True)
+def _no_build_cache_left(client: Client) -> Iterator[None]:
+    """Each test's BuildKit cache is pruned after it: later tests (``df``, ``prune_builds``) and
+    the next tox environment on the same daemon start without it."""
+    yield
+    if supports(client, "POST /build/prune all"):
+        client.prune_builds(all=True)
+
+
 @pytest.fixture
 def tags(client: Client, unique_name: Callable[[str], str]) -> Iterator[Callable[[], str]]:
     """Fresh image names; every one is removed afterwards."""

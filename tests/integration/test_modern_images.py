@@ -157,6 +157,7 @@ def test_prune_builds_sends_reserved_space_from_1_48(client: Client) -> None:
         _refused(client, lambda: client.prune_builds(min_free_space=30), "POST /build/prune")
         return
     seen = record(client)
-    assert client.prune_builds(keep_storage=10, max_used_space=20, min_free_space=30)["SpaceReclaimed"] == 0
+    # what is reclaimed depends on the builds before (BuildKit's cache); the query is the point
+    assert client.prune_builds(keep_storage=10, max_used_space=20, min_free_space=30)["SpaceReclaimed"] >= 0
     query = seen[-1].path_url.split("?", 1)[1]
     assert sorted(query.split("&")) == ["max-used-space=20", "min-free-space=30", "reserved-space=10"]
