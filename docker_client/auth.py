@@ -333,17 +333,21 @@ def get_credential_store(authconfig: AuthConfig | Mapping[str, Any], registry: s
     return authconfig.get_credential_store(registry)
 
 
+def client_auth_configs(client: Any) -> AuthConfig:
+    """The client's credentials (``_auth_configs``), reloaded from the config file when empty
+    (docker-py does so)."""
+    if not client._auth_configs or client._auth_configs.is_empty:
+        client._auth_configs = load_config(credstore_env=client.credstore_env)
+    return client._auth_configs  # type: ignore[no-any-return]
+
+
 def get_config_header(client: Any, registry: str | None) -> bytes | None:
     """X-Registry-Auth for ``registry`` from the client's credentials, or None.
-
-    The client's ``_auth_configs`` are reloaded from the config file when empty (docker-py does so).
 
     Raises:
         CredentialsError: a credential helper is missing or failed.
     """
-    if not client._auth_configs or client._auth_configs.is_empty:
-        client._auth_configs = load_config(credstore_env=client.credstore_env)
-    authcfg = client._auth_configs.resolve_authconfig(registry)
+    authcfg = client_auth_configs(client).resolve_authconfig(registry)
     return encode_header(authcfg) if authcfg else None
 
 

@@ -441,9 +441,7 @@ class Client(
 
     def _image_registry_headers(self, image: str) -> Mapping[str, Any]:
         """X-Registry-Auth for the registry ``image`` resolves to, and for no other."""
-        if not self._auth_configs or self._auth_configs.is_empty:
-            self._auth_configs = auth.load_config(credstore_env=self.credstore_env)
-        header = auth.registry_auth_header(self._auth_configs, image, self.credstore_env)
+        header = auth.registry_auth_header(auth.client_auth_configs(self), image, self.credstore_env)
         return {"X-Registry-Auth": header} if header else {}
 
     def __repr__(self) -> str:

@@ -34,7 +34,9 @@ from ._base import ApiMixin
 from .image import Platform, check_reference, platform_string
 
 if TYPE_CHECKING:
-    from ..buildkit.session import SecretSource
+    import requests
+
+    from ..buildkit.session import SecretSource, Session
     from ..env import DaemonAddress
     from ..utils.proxy import ProxyConfig
 
@@ -241,15 +243,26 @@ class BuildApiMixin(ApiMixin):
         decoder = streams.iter_json if decode else streams.iter_json_lines
         if version is not None:
             params["version"] = str(version)
-        if buildkit:
-            return self._build_with_session(params, headers, body, timeout, decoder, secrets)
-        registry_config = self._registry_config()
-        if registry_config:
-            headers["X-Registry-Config"] = registry_config
-        response = self._post(self._url("/build"), data=body, params=params, headers=headers,
-                              stream=True,
-                              timeout=self._head_timeout() if timeout is None else timeout)
-        return self._stream(response, decoder)
+        session = self._buildkit_session(secrets) if buildkit else None
+        if session is not None:
+            # credentials go through the session, one host at a time, when the daemon asks
+            params["session"] = session.id
+        else:
+            registry_config = self._registry_config()
+            if registry_config:
+                headers["X-Registry-Config"] = registry_config
+        try:
+            response = self._post(self._url("/build"), data=body, params=params, headers=headers,
+                                  stream=True,
+                                  timeout=self._head_timeout() if timeout is None else timeout)
+            if session is None:
+                return self._stream(response, decoder)
+            self._raise_for_status(response)
+        except BaseException:
+            if session is not None:
+                session.close()
+            raise
+        return _session_stream(response, decoder, session)
 
     def prune_builds(self, filters: Optional[Mapping[str, Any]] = None, keep_storage: Optional[int] = None,
                      all: Optional[bool] = None, max_used_space: Optional[int] = None,
@@ -312,10 +325,9 @@ class BuildApiMixin(ApiMixin):
                     f"answers Builder-Version: {offered}")
         return buildkit
 
-    def _build_with_session(self, params: dict[str, Any], headers: dict[str, Any], body: Any,
-                            timeout: Optional[float], decoder: Any,
-                            secrets: Optional[Mapping[str, SecretSource]]) -> streams.Stream[Any]:
-        """A BuildKit build, with a session serving credentials and secrets until its stream ends."""
+    def _buildkit_session(self, secrets: Optional[Mapping[str, SecretSource]]) -> Optional[Session]:
+        """A started session for a BuildKit build; None without the buildkit extra when the build
+        needs none (no secrets), whose credentials then go as with the classic builder."""
         from ..buildkit.session import Session
 
         try:
@@ -323,35 +335,9 @@ class BuildApiMixin(ApiMixin):
         except errors.DockerException as missing:  # without the buildkit extra
             if secrets:
                 raise
-            # The build needs no session: credentials go as with the classic builder.
             log.debug("BuildKit build without a session: %s", missing)
-            registry_config = self._registry_config()
-            if registry_config:
-                headers["X-Registry-Config"] = registry_config
-            response = self._post(self._url("/build"), data=body, params=params, headers=headers,
-                                  stream=True,
-                                  timeout=self._head_timeout() if timeout is None else timeout)
-            return self._stream(response, decoder)
-        session.start()
-        params["session"] = session.id
-        try:
-            response = self._post(self._url("/build"), data=body, params=params, headers=headers,
-                                  stream=True,
-                                  timeout=self._head_timeout() if timeout is None else timeout)
-            self._raise_for_status(response)
-        except BaseException:
-            session.close()
-            raise
-
-        def documents() -> Iterator[Any]:
-            try:
-                yield from decoder(streams.iter_raw(response))
-            finally:
-                session.close()
-
-        stream = streams.Stream(response, documents())
-        stream.session = session  # type: ignore[attr-defined]  # what the daemon asked of it
-        return stream
+            return None
+        return session.start()
 
     def _build_params(self, buildargs: Optional[Mapping[str, str]], shmsize: Optional[int],
                       labels: Optional[Mapping[str, str]], cache_from: Optional[Sequence[str]],
@@ -407,6 +393,21 @@ class BuildApiMixin(ApiMixin):
 
         archive = [build_context.dockerfile_archive(dockerfile_content(fileobj))]
         return build_context.gzip_stream(archive) if gzip else iter(archive)
+
+
+def _session_stream(response: requests.Response, decoder: Any, session: Session) -> streams.Stream[Any]:
+    """The build's stream, ending the session when it ends; ``stream.session`` is the session
+    (``session.calls``: what the daemon asked of it)."""
+
+    def documents() -> Iterator[Any]:
+        try:
+            yield from decoder(streams.iter_raw(response))
+        finally:
+            session.close()
+
+    stream = streams.Stream(response, documents())
+    stream.session = session  # type: ignore[attr-defined]
+    return stream
 
 
 def _sendable(context: Context) -> Any:

@@ -55,7 +55,7 @@ class PlainPrinter:
     def update(self, trace: Trace, update: StatusUpdate) -> None:
         """Print what ``update`` (already applied to ``trace``) changed."""
         touched: List[str] = []
-        for digest in ([v["digest"] for v in update.vertexes] + update.statuses_vertex
+        for digest in ([v["digest"] for v in update.vertexes] + [s.vertex for s in update.statuses]
                        + [line.vertex for line in update.logs] + [w.vertex for w in update.warnings]):
             if digest not in touched:
                 touched.append(digest)
@@ -65,7 +65,7 @@ class PlainPrinter:
                 continue
             if step.started is None and not step.cached and not step.done:
                 continue
-            statuses = [s for s, d in zip(update.statuses, update.statuses_vertex) if d == digest]
+            statuses = [s for s in update.statuses if s.vertex == digest]
             logs = [line for line in update.logs if line.vertex == digest]
             warnings = [w.short for w in update.warnings if w.vertex == digest]
             self._print_step(step, statuses, logs, warnings)

@@ -156,12 +156,9 @@ class Session:
         daemon then pulls anonymously)."""
         from .. import auth
 
-        client = self.client
-        if not client._auth_configs or client._auth_configs.is_empty:
-            client._auth_configs = auth.load_config(credstore_env=client.credstore_env)
         registry = _HUB_KEY if host in _HUB_HOSTS else host
         try:
-            config = client._auth_configs.resolve_authconfig(registry) or {}
+            config = auth.client_auth_configs(self.client).resolve_authconfig(registry) or {}
         except errors.DockerException as exc:
             raise GrpcError(INTERNAL, f"credentials for {host}: {exc}") from exc
         fields = {str(key).lower(): value for key, value in config.items()}

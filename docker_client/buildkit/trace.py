@@ -27,6 +27,7 @@ class Progress:
     """One progress line of a step (``VertexStatus``): a transfer, an extraction..."""
 
     id: str
+    vertex: str = ""
     name: str = ""
     current: int = 0
     total: int = 0
@@ -99,7 +100,6 @@ class StatusUpdate:
 
     vertexes: List[Dict[str, Any]] = field(default_factory=list)
     statuses: List[Progress] = field(default_factory=list)
-    statuses_vertex: List[str] = field(default_factory=list)
     logs: List[LogLine] = field(default_factory=list)
     warnings: List[BuildWarning] = field(default_factory=list)
 
@@ -141,10 +141,9 @@ def decode_status(aux: Any) -> StatusUpdate:
         })
     for status in message.statuses:
         update.statuses.append(Progress(
-            id=status.ID, name=status.name, current=status.current, total=status.total,
-            timestamp=_time(status, "timestamp"), started=_time(status, "started"),
+            id=status.ID, vertex=status.vertex, name=status.name, current=status.current,
+            total=status.total, timestamp=_time(status, "timestamp"), started=_time(status, "started"),
             completed=_time(status, "completed")))
-        update.statuses_vertex.append(status.vertex)
     for log in message.logs:
         update.logs.append(LogLine(vertex=log.vertex, stream=log.stream, data=bytes(log.msg),
                                    timestamp=_time(log, "timestamp")))
@@ -236,8 +235,8 @@ class Trace:
             step.completed = fields["completed"] or step.completed
             step.error = fields["error"] or step.error
             step.progress_group = fields["progress_group"] or step.progress_group
-        for status, digest in zip(update.statuses, update.statuses_vertex):
-            self._step(digest).progress[status.id] = status
+        for status in update.statuses:
+            self._step(status.vertex).progress[status.id] = status
         for line in update.logs:
             self._step(line.vertex).logs.append(line)
         for warning in update.warnings:
