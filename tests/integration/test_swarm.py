@@ -210,6 +210,21 @@ def test_unlock_key_and_autolock(swarm: Client) -> None:
     assert swarm.get_unlock_key() == {"UnlockKey": ""}
 
 
+def _update_node(swarm: Client, node_id: str, spec: dict[str, Any], attempts: int = 5) -> dict[str, Any]:
+    """``update_node`` (given the node's dict) at the node's current version; the node as it was
+    before. A young swarm still updates its node itself, so a version read a moment ago can be
+    "out of sequence": read it again, a bounded number of times."""
+    for attempt in range(attempts):
+        current = swarm.inspect_node(node_id)
+        try:
+            assert swarm.update_node(current, current["Version"]["Index"], spec) is True
+            return current
+        except errors.APIError as exc:
+            if "out of sequence" not in str(exc) or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def test_nodes(swarm: Client) -> None:
     nodes = swarm.nodes()
     assert len(nodes) == 1
@@ -221,7 +236,7 @@ def test_nodes(swarm: Client) -> None:
     assert swarm.inspect_node(node["Description"]["Hostname"])["ID"] == node["ID"]
 
     spec = dict(node["Spec"], Labels={"dctest": "node"}, Availability="pause")
-    assert swarm.update_node(node, node["Version"]["Index"], spec) is True
+    node = _update_node(swarm, node["ID"], spec)
     try:
         paused = swarm.inspect_node(node["ID"])
         assert paused["Spec"]["Labels"] == {"dctest": "node"} and paused["Spec"]["Availability"] == "pause"
@@ -232,9 +247,7 @@ def test_nodes(swarm: Client) -> None:
         with pytest.raises(errors.APIError):  # out of date
             swarm.update_node(node["ID"], node["Version"]["Index"], spec)
     finally:
-        current = swarm.inspect_node(node["ID"])
-        spec = dict(current["Spec"], Labels={}, Availability="active")
-        swarm.update_node(node["ID"], current["Version"]["Index"], spec)
+        _update_node(swarm, node["ID"], dict(node["Spec"], Labels={}, Availability="active"))
     active = swarm.inspect_node(node["ID"])["Spec"]
     assert active["Availability"] == "active" and not active.get("Labels")
 
